@@ -1,0 +1,1 @@
+"""whipcount's spaCy components and the pipeline that holds them."""
