@@ -21,6 +21,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -85,7 +86,9 @@ def per_page(gold_path: Path, pred_path: Path) -> list[tuple[str, float, float]]
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pages", nargs="?", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("-o", "--output", type=Path, default=Path("html_text.predictions.jsonl"))
+    ap.add_argument("-o", "--output", type=Path,
+                    default=Path(tempfile.gettempdir()) / "whipcount-html_text.predictions.jsonl",
+                    help="predictions JSONL to write (default: in the temp folder)")
     ap.add_argument("--gold", type=Path, default=None, help="gold JSONL (default: PAGES/gold.jsonl)")
     ap.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
     ap.add_argument("--per-page", action="store_true", help="also print recall/precision per page")

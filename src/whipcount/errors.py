@@ -24,6 +24,12 @@ class E:
     E004 = "E004 {path}: line {line}: {detail}"
     E005 = "E005 {path}: empty: no article text"
     E006 = "E006 {path}: {detail}"
+    E007 = "E007 {path}: {what} of {size:,} {unit} is over the limit of {limit:,} ({setting})"
+    E008 = "E008 {path}: corrupt or truncated {kind}: {detail}"
     E010 = "E010 store {url}: {detail}"
     E011 = "E011 unknown database URL {url!r}: use a file path, sqlite:///PATH or postgresql://..."
+    E012 = ("E012 {url}: PostgreSQL support comes with the postgres extra (pip install 'whipcount[postgres]'), which is not available yet; use a file path or sqlite:///PATH")
     E020 = "E020 cannot load the spaCy model {name!r}: {detail}. Install it with pip (see README)."
+    E030 = "E030 a worker process failed: {detail}. Try --workers 1 to see the error."
+    E040 = ("E040 {path}: not a knowledge-base file whipcount reads (congress-legislators YAML, JSON or CSV; Open States person YAML or JSONL)")
+    E041 = "E041 {path}: cannot read the knowledge-base file: {detail}"

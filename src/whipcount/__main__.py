@@ -1,0 +1,5 @@
+"""``python -m whipcount`` runs the CLI."""
+
+from .cli import app
+
+app()

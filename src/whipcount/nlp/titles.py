@@ -1,0 +1,77 @@
+"""Find titles ("Lt. Gov.", "House Speaker", "campaign manager") in text by character spans.
+
+Titles are matched on text, not tokens, because the tokenizer splits abbreviations
+differently by context ("Lt." is two tokens, "Gov." one). The lists are ``data/titles.txt``
+and ``data/title_modifiers.txt``; party words before a title are ``data/parties.tsv``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import mapping, word_list
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """A title found in text: ``[start, end)`` char offsets, the title text and its party word."""
+
+    start: int
+    end: int
+    text: str
+    party: str | None = None
+
+
+def _alt(words: list[str]) -> str:
+    # Longest first so "lieutenant governor" wins over "governor".
+    parts = sorted({re.escape(w) for w in words}, key=len, reverse=True)
+    return "|".join(p.replace(r"\ ", r"\s+") for p in parts)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    titles = _alt(list(word_list("titles.txt")))
+    mods = _alt(list(word_list("title_modifiers.txt")))
+    parties = _alt(list(mapping("parties.tsv")))
+    # A title, maybe with modifiers before it, maybe with a party word first.
+    core = (rf"(?:(?P<party>{parties})\s+)?(?P<title>(?:(?:{mods})\s+)*(?:{titles}))"
+            r"(?![\w\-])")
+    title_re = re.compile(rf"(?<![\w\-.])(?:{core})", re.IGNORECASE)
+    word_re = re.compile(rf"^(?:{titles})$", re.IGNORECASE)
+    return title_re, word_re
+
+
+def find_titles(text: str) -> list[TitleMatch]:
+    """All title phrases in ``text`` (non-overlapping, left to right)."""
+    title_re, _ = _patterns()
+    parties = mapping("parties.tsv")
+    out = []
+    for m in title_re.finditer(text):
+        party_word = m.group("party")
+        # A lone one-letter party word ("D", "R") is only a party marker in "(D-Conn.)" style.
+        if party_word and len(party_word) == 1:
+            party_word = None
+        start = m.start("title") if not party_word else m.start()
+        title = " ".join(m.group("title").split())
+        out.append(TitleMatch(start, m.end(), title,
+                              parties.get(party_word.lower()) if party_word else None))
+    return out
+
+
+def is_title(text: str) -> bool:
+    """Whether ``text`` is exactly one title word or phrase from the list."""
+    _, word_re = _patterns()
+    return bool(word_re.match(" ".join(text.split())))
+
+
+def title_start(match: TitleMatch, text: str) -> int:
+    """Where the title words (after any party word) start."""
+    if match.party is None:
+        return match.start
+    m = re.match(r"\S+\s+", text[match.start:match.end])
+    return match.start + (m.end() if m else 0)

@@ -1,0 +1,1 @@
+"""Runners map the pure per-chunk function ``process()`` over many articles."""

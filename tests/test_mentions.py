@@ -1,0 +1,145 @@
+"""People, organisations and titles: title and acronym rules (no model), the component (model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from whipcount.nlp.orgs import acronym
+from whipcount.nlp.titles import find_titles, is_title
+
+# ---- rules without a model ---------------------------------------------------------------
+
+TITLE_CASES = [
+    # (text, [(title, party)])
+    ("Lt. Gov. Kevin Ames spoke", [("Lt. Gov.", None)]),
+    ("said U.S. Sen. Ann Cole and House Speaker Bo Lin", [("U.S. Sen.", None), ("House Speaker", None)]),
+    ("Democratic state Sen. Mia Ford", [("state Sen.", "Democratic")]),
+    ("his campaign manager Tom Reyes", [("campaign manager", None)]),
+    ("the senatorial race", []),
+    ("Ruth Okafor, president of Transit Workers Local 12", [("president", None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", TITLE_CASES)
+def test_find_titles(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(t.text, t.party) for t in find_titles(text)] == expected
+
+
+@pytest.mark.parametrize("word,expected", [("Mayor", True), ("campaign manager", True), ("Malloy", False)])
+def test_is_title(word: str, expected: bool) -> None:
+    assert is_title(word) is expected
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Service Employees International Union", "SEIU"),
+    ("Communications Workers of America", "CWA"),
+    ("American Federation of State, County and Municipal Employees", "AFSCME"),
+])
+def test_acronym(name: str, expected: str) -> None:
+    assert acronym(name) == expected
+
+
+# ---- the component -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    from whipcount.nlp.pipeline import build_pipeline
+
+    try:
+        return build_pipeline(components=("mentions", "endorsements", "stances"))
+    except Exception as exc:  # the model is an installed package; without it there is nothing to test
+        pytest.skip(f"spaCy model not available: {exc}")
+
+
+def _facts(nlp, text):  # type: ignore[no-untyped-def]
+    from whipcount.nlp.extensions import get_facts
+
+    return get_facts(nlp(text))
+
+
+def _person(facts, name):  # type: ignore[no-untyped-def]
+    hits = [p for p in facts.people if p.name == name]
+    assert hits, f"{name!r} not among {[p.name for p in facts.people]}"
+    return hits[0]
+
+
+PEOPLE_CASES = [
+    # (text, person name, expected (title, org, place) included in their titles)
+    ("Flanked by Stamford Mayor Ann Ruiz, the crowd cheered.Ruiz waved.",
+     "Ann Ruiz", ("Mayor", None, "Stamford")),
+    ("The gang\u2019s all here (l-r): Lt. Gov. Kevin Ames, House Speaker Bo Lindqvist and U.S. Sen. Carla Diaz.",
+     "Bo Lindqvist", ("House Speaker", None, None)),
+    ("The gang\u2019s all here (l-r): Lt. Gov. Kevin Ames, House Speaker Bo Lindqvist and U.S. Sen. Carla Diaz.",
+     "Kevin Ames", ("Lt. Gov.", None, None)),
+    ("\u201cWe walk the line,\u201d said Ruth Okafor, president of Transit Workers Local 12 in New Britain.",
+     "Ruth Okafor", ("president", "Transit Workers Local 12", "New Britain")),
+    ("Few expected Dana Whitcombe to win, though her campaign manager Lee Parkhurst insists otherwise.",
+     "Lee Parkhurst", ("campaign manager", "Dana Whitcombe campaign", None)),
+    ("Cuts hurt families, according to Paul Ferrante, director of SEIU\u2019s state council.",
+     "Paul Ferrante", ("director", "SEIU state council", None)),
+    ("They tried to paint primary challenger Ned Larkin as an outsider.",
+     "Ned Larkin", ("primary challenger", None, None)),
+]
+
+
+@pytest.mark.parametrize("text,name,title", PEOPLE_CASES)
+def test_titles(nlp, text: str, name: str, title: tuple[str, str | None, str | None]) -> None:  # type: ignore[no-untyped-def]
+    person = _person(_facts(nlp, text), name)
+    assert title in [(t.title, t.org, t.place) for t in person.titles]
+
+
+MENTION_CASES = [
+    # (text, fullest name, mention texts expected, in order)
+    ("Whitcombe\u2019s aides were upbeat. U.S. Senator Dana Whitcombe told reporters Whitcombe would win.",
+     "Dana Whitcombe", ["Whitcombe", "Dana Whitcombe", "Whitcombe"]),
+    ("\u201cI differ with Joe on taxes,\u201d said Mary Cho of Joe Lindqvist\u2019s bill. Lindqvist shrugged.",
+     "Joe Lindqvist", ["Joe", "Joe Lindqvist", "Lindqvist"]),
+    ("Mayor Bill Tran spoke first. Tran\u2019s rival, Amy Rhee, spoke second.",
+     "Bill Tran", ["Bill Tran", "Tran"]),
+]
+
+
+@pytest.mark.parametrize("text,name,mentions", MENTION_CASES)
+def test_mentions(nlp, text: str, name: str, mentions: list[str]) -> None:  # type: ignore[no-untyped-def]
+    person = _person(_facts(nlp, text), name)
+    assert [text[s:e] for s, e in person.mentions] == mentions
+
+
+def test_people_ids_in_order_of_first_mention(nlp) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(nlp, "Gov. Ann Ruiz met Bo Lin. Later Ruiz and Lin met Carla Diaz.")
+    assert [(p.id, p.name) for p in facts.people] == [("p1", "Ann Ruiz"), ("p2", "Bo Lin"), ("p3", "Carla Diaz")]
+
+
+ORG_CASES = [
+    # (text, org name, kind, aliases, members, number of mentions)
+    ("The Service Employees International Union has 2 million members. SEIU\u2019s locals agreed.",
+     "Service Employees International Union", "union", ["SEIU"], None, 2),
+    ("Backers included UNITE-HERE, a 7,000 member left-wing union known for doorknocking.",
+     "UNITE-HERE", "union", [], 7000, 1),
+    ("Pipefitters Local 7 and 9 marched with the Democratic Party.", "Pipefitters Local 9", "union", [], None, 1),
+    ("Pipefitters Local 7 and 9 marched with the Democratic Party.", "Democratic Party", "party", [], None, 1),
+]
+
+
+@pytest.mark.parametrize("text,name,kind,aliases,members,n", ORG_CASES)
+def test_organizations(nlp, text: str, name: str, kind: str, aliases: list[str],  # type: ignore[no-untyped-def]
+                       members: int | None, n: int) -> None:
+    facts = _facts(nlp, text)
+    hits = [o for o in facts.organizations if o.name == name]
+    assert hits, f"{name!r} not among {[o.name for o in facts.organizations]}"
+    org = hits[0]
+    assert (org.kind, org.aliases, org.members, len(org.mentions)) == (kind, aliases, members, n)
+
+
+def test_local_has_parent(nlp) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(nlp, "UNITE-HERE backed him, and UNITE-HERE Local 35 sent forty members.")
+    by_name = {o.name: o for o in facts.organizations}
+    assert by_name["UNITE-HERE Local 35"].parent == by_name["UNITE-HERE"].id
+
+
+def test_spans_point_at_names(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Teamsters leaders met Gov. Ann Ruiz\u2019s staff. Ruiz said the Teamsters matter."
+    facts = _facts(nlp, text)
+    for item in [*facts.people, *facts.organizations]:
+        for s, e in item.mentions:
+            assert text[s:e] in item.name or item.name.endswith(text[s:e]) or text[s:e] in item.aliases

