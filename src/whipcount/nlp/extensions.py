@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..models import Facts, Organization, Person
+from ..models import Facts
 
 EXTENSION = "whipcount"
 
@@ -33,14 +33,3 @@ def get_facts(doc: Doc) -> Facts:
         doc._.set(EXTENSION, facts)
     return facts
 
-
-def entity_at(facts: Facts, start: int, end: int) -> Person | Organization | None:
-    """The person or organization with a mention overlapping ``[start, end)``, best overlap first."""
-    best: Person | Organization | None = None
-    best_overlap = 0
-    for ent in [*facts.people, *facts.organizations]:
-        for s, e in ent.mentions:
-            overlap = min(e, end) - max(s, start)
-            if overlap > best_overlap:
-                best, best_overlap = ent, overlap
-    return best
