@@ -54,6 +54,8 @@ def main() -> None:
     print(f"bare nlp.pipe      {len(texts) / b:8.2f} articles/s  ({b:.2f} s median)")
     print(f"whipcount process  {len(texts) / w:8.2f} articles/s  ({w:.2f} s median)")
     print(f"THROUGHPUT_RATIO={b / w:.3f}  (whipcount / bare; higher is better)")
+    print(f"BARE_ARTICLES_PER_S={len(texts) / b:.2f}")
+    print(f"WHIPCOUNT_ARTICLES_PER_S={len(texts) / w:.2f}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -133,15 +135,71 @@ def sample_paths() -> list[str]:
     return paths()
 
 
+# PostgreSQL for the tests: the server on 127.0.0.1:5432 (trust auth, database ``test``), a
+# fresh schema per store. Required in CI (CI=true): there an unreachable server fails the tests.
+PG_URL = os.environ.get("WHIPCOUNT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_missing() -> str | None:
+    """Why the test PostgreSQL cannot be used, or None when it can."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed (pip install -e '.[postgres]')"
+    try:
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+    except psycopg.Error as exc:
+        return f"PostgreSQL at {PG_URL} is unreachable: {str(exc).strip().splitlines()[0]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    """The test PostgreSQL's URL; skips when it is unreachable, fails in CI."""
+    reason = _postgres_missing()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required in CI: {reason}")
+        pytest.skip(reason)
+    return PG_URL
+
+
 @pytest.fixture
-def store_factory(tmp_path: Path) -> Iterator[object]:
-    """open_store on files under tmp_path; every store opened is closed at teardown."""
+def pg_url_factory(pg_admin_url: str) -> Iterator[Callable[[], str]]:
+    """URLs of fresh schemas ``wc_test_<random>`` in the test database, dropped at teardown."""
+    import psycopg
+
+    schemas: list[str] = []
+
+    def make() -> str:
+        schemas.append(f"wc_test_{uuid.uuid4().hex[:12]}")
+        return f"{pg_admin_url}?schema={schemas[-1]}"
+
+    yield make
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        for name in schemas:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+@pytest.fixture
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    """open_store on files under tmp_path; every store opened is closed at teardown.
+
+    Parametrized indirectly with "postgresql", each name is a fresh PostgreSQL schema instead
+    (the same name twice opens the same store, as with files).
+    """
     from whipcount.store import open_store
 
+    backend = getattr(request, "param", "sqlite")
     opened = []
+    urls: dict[str, str] = {}
+    make_pg = request.getfixturevalue("pg_url_factory") if backend == "postgresql" else None
 
     def factory(name: str = "test.db") -> object:
-        s = open_store(str(tmp_path / name))
+        if make_pg is not None:
+            s = open_store(urls.setdefault(name, make_pg()))
+        else:
+            s = open_store(str(tmp_path / name))
         opened.append(s)
         return s
 

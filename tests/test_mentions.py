@@ -79,6 +79,20 @@ PEOPLE_CASES = [
      "Paul Ferrante", ("director", "SEIU state council", None)),
     ("They tried to paint primary challenger Ned Larkin as an outsider.",
      "Ned Larkin", ("primary challenger", None, None)),
+    # second round: occupations, possessive roles, copular and plural titles, "of" organisations
+    ("Tenney beat businessman Steve Wellman in the primary.", "Steve Wellman", ("businessman", None, None)),
+    ("\u201cWe will win,\u201d Jeff Weaverly, Sanders\u2019 campaign manager, said in a statement.",
+     "Jeff Weaverly", ("campaign manager", None, None)),
+    ("The debate was run by moderator Lester Holtz on Monday.", "Lester Holtz", ("moderator", None, None)),
+    ("Radio talk show host Glenn Becker minced no words.", "Glenn Becker", ("Radio talk show host", None, None)),
+    ("Rick Scotti is the Republican governor of Florida.", "Rick Scotti", ("governor", "Florida", None)),
+    ("\u201cWe lost,\u201d tweeted Mike Nellison, who served as Canon\u2019s digital fundraising manager.",
+     "Mike Nellison", ("digital fundraising manager", None, None)),
+    ("Reps. Chris Collier (R-N.Y.) and Duncan Hunt (R-Calif.) endorsed him.", "Duncan Hunt", ("Reps.", None, None)),
+    ("The union will sit out the election, UMWA Director of Government Affairs Phil Smithers said.",
+     "Phil Smithers", ("Director of Government Affairs", "Government Affairs", None)),
+    ("David Horowitch, a conservative activist, spoke next.", "David Horowitch",
+     ("conservative activist", None, None)),
 ]
 
 
@@ -96,7 +110,70 @@ MENTION_CASES = [
      "Joe Lindqvist", ["Joe", "Joe Lindqvist", "Lindqvist"]),
     ("Mayor Bill Tran spoke first. Tran\u2019s rival, Amy Rhee, spoke second.",
      "Bill Tran", ["Bill Tran", "Tran"]),
+    # a bare surname is the main bearer of it, a "Mrs." the woman
+    ("Sen. Ted Cranston spoke. Cranston said Heidi Cranston would campaign. Later Cranston voted.",
+     "Ted Cranston", ["Ted Cranston", "Cranston", "Cranston"]),
+    ("Phyllis Schaller and her son John Schaller spoke. Mrs. Schaller backs Donald Marsh.",
+     "Phyllis Schaller", ["Phyllis Schaller", "Schaller"]),
 ]
+
+
+DESCRIPTION_CASES = [
+    # (text, person, description title expected among theirs, or None: no description title at all)
+    # the first person named in the sentence before
+    ("Dana Whitcombe has won the state primary, the networks said.\n\nThe Vermont senator led both "
+     "Paul Ardent and Lou Kessel by wide margins.", "Dana Whitcombe", "senator"),
+    # an appositive description after the name
+    ("Some Republicans now back Helen Marsh, the Democratic nominee.", "Helen Marsh", "Democratic nominee"),
+    # a description followed by the name after a comma
+    ("\u201cI will vote for the Republican nominee, Donald Marsh,\u201d Ted Cranston wrote.",
+     "Donald Marsh", "Republican nominee"),
+    # a party already known picks that party's person over a nearer name
+    ("Helen Marsh is the Democratic presidential nominee, and Donald Marsh says so too.\n\n"
+     "Donald Marsh met Ruth Okafor on Monday. Paul Ardent spoke. The Democratic nominee later called "
+     "Ruth Okafor.", "Ruth Okafor", None),
+    # "X and the Vermont senator": someone else; the predicate "is likely to be the nominee" is no title
+    ("A new poll shows Helen Marsh and the Vermont senator tied.", "Helen Marsh", None),
+    ("Pundits said Donald Marsh, not Ted Cranston, is likely to be the GOP nominee.", "Donald Marsh", None),
+    # a "-man" title does not go to a woman: "the New York businessman" skips Susan Marsh
+    ("Susan Marsh spoke in Ohio and attacked the New York businessman over taxes.", "Susan Marsh", None),
+]
+
+
+@pytest.mark.parametrize("text,name,title", DESCRIPTION_CASES)
+def test_description_titles(nlp, text: str, name: str, title: str | None) -> None:  # type: ignore[no-untyped-def]
+    person = _person(_facts(nlp, text), name)
+    got = [t.title for t in person.titles if t.span and text[t.span[0]:t.span[0] + 3].lower() == "the"]
+    if title is None:
+        assert got == []
+    else:
+        assert title in got
+
+
+AFTER_TITLE_CASES = [
+    # (text, the title's words, the NER's label and words for what follows, expected name words)
+    ("interference by moderator Lester Holm, the anchor", "moderator", ("ORG", "Lester Holm"), [["Lester", "Holm"]]),
+    ("said Auto Workers Secretary-Treasurer Gary Castell.", "Secretary-Treasurer", (None, ""), [["Gary", "Castell"]]),
+    # an organisation's name after a title, an unknown first word, a one-word name: none
+    ("said Chairman Gary Lee Industries today", "Chairman", ("ORG", "Gary Lee Industries"), []),
+    ("said Chairman Zorblat Kessel today", "Chairman", (None, ""), []),
+    ("said Chairman Gary today", "Chairman", (None, ""), []),
+]
+
+
+@pytest.mark.parametrize("text,title,ner,expected", AFTER_TITLE_CASES)
+def test_names_after_titles(text: str, title: str, ner: tuple[str | None, str], expected: list[list[str]]) -> None:
+    """Names the NER missed right after a title (blank pipeline, labels set by hand)."""
+    import spacy
+
+    from whipcount.nlp.mentions import MentionFinder
+
+    doc = spacy.blank("en")(text)
+    spans = [doc.char_span(text.index(title), text.index(title) + len(title), label="TITLE")]
+    if ner[0]:
+        spans.append(doc.char_span(text.index(ner[1]), text.index(ner[1]) + len(ner[1]), label=ner[0]))
+    doc.ents = spans
+    assert [words for _, _, words in MentionFinder()._after_titles(doc)] == expected
 
 
 @pytest.mark.parametrize("text,name,mentions", MENTION_CASES)
@@ -118,6 +195,12 @@ ORG_CASES = [
      "UNITE-HERE", "union", [], 7000, 1),
     ("Pipefitters Local 7 and 9 marched with the Democratic Party.", "Pipefitters Local 9", "union", [], None, 1),
     ("Pipefitters Local 7 and 9 marched with the Democratic Party.", "Democratic Party", "party", [], None, 1),
+    # a chapter name before a known party is part of it; kinds from name words
+    ("The Tamarack Working Families Party endorsed Mayor Ray Okafor.", "Tamarack Working Families Party",
+     "party", [], None, 1),
+    ("The Association of Flight Attendants represents 50,000 workers.", "Association of Flight Attendants",
+     "union", [], None, 1),
+    ("The Dallas Morning News backed Clinton.", "Dallas Morning News", "newspaper", [], None, 1),
 ]
 
 

@@ -100,10 +100,21 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # speaker before with a colon; pronoun resolved by gender
         "State Sen. Maria Delgado spoke first. She told the crowd: \u201cThe budget is a moral document.\u201d",
         [("The budget is a moral document.", "Delgado", "direct")]),
-    (   # speaker inside an interrupted quote
+    (   # speaker inside an interrupted sentence: one quote, attribution and all
         "\u201cI voted for it,\u201d Harlan said, \u201cand I would vote for it again.\u201d",
-        [("I voted for it,", "Harlan", "direct"),
-         ("and I would vote for it again.", "Harlan", "direct")]),
+        [("I voted for it,\u201d Harlan said, \u201cand I would vote for it again.", "Harlan", "direct")]),
+    (   # a new sentence after the attribution is a new quote (it inherits the speaker)
+        "\u201cWe won,\u201d Harlan said. \u201cThe count is final.\u201d",
+        [("We won,", "Harlan", "direct"), ("The count is final.", "Harlan", "direct")]),
+    (   # a verb outside the cue list right after an open-ended quote
+        "\u201cJeb wants to be a tough guy tonight,\u201d Trump shot back.",
+        [("Jeb wants to be a tough guy tonight,", "Trump", "direct")]),
+    (   # a colon frame whose verb is not a cue verb
+        "The columnist David Auerbach went so far as to predict the worst: \u201cTwitter as we know it is over.\u201d",
+        [("Twitter as we know it is over.", "Auerbach", "direct")]),
+    (   # a participle takes the source of the verb it hangs off
+        "Senator Marco Rubio hit back on Sunday, saying that Christie cared more about his campaign.",
+        [("Christie cared more about his campaign", "Rubio", "indirect")]),
     (   # nested quote with its own speaker
         "Teachers union president Anne Morrow backed the plan. \u201cGov. Ned Pryor told us, "
         "\u2018You will get your raise,\u2019\u201d Morrow said.",
@@ -178,3 +189,42 @@ def test_messy_marks_never_crash(nlp, text: str) -> None:
     doc, quotes = quotes_of(nlp, text)
     for q in quotes:
         assert 0 <= q.span[0] <= q.span[1] <= len(doc.text)
+
+
+WORDS = ["\u201c", "\u201d", "\u2018", "\u2019", '"', "'", " ", "\n", "said", "he", "Harlan", "that",
+         "we", "won", ".", ",", ":", "Joe\u2019s", "according", "to"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join))
+def test_quote_finder_properties(nlp, text: str) -> None:
+    """Random marks, apostrophes and words: spans inside the text, nested quotes inside parents."""
+    doc, quotes = quotes_of(nlp, text)
+    by_id = {q.id: q for q in quotes}
+    for q in quotes:
+        assert 0 <= q.span[0] <= q.span[1] <= len(doc.text)
+        if q.speaker_span is not None:
+            assert 0 <= q.speaker_span[0] <= q.speaker_span[1] <= len(doc.text)
+        if q.nested_in is not None:
+            parent = by_id[q.nested_in]
+            assert parent.span[0] <= q.span[0] and q.span[1] <= parent.span[1]
+
+
+@pytest.mark.parametrize("weights,feats,expected", [
+    ({"bias": 0.0}, ["bias"], 0.5),
+    ({"bias": -50.0}, ["bias"], 0.0),
+    ({"bias": 1.0, "L:say": 1.0}, ["bias", "L:say", "unknown"], 1 / (1 + 2.718281828 ** -2)),
+])
+def test_reported_model_probability(weights, feats, expected) -> None:
+    from whipcount.nlp.reported import ReportedModel
+    assert ReportedModel(weights).probability(feats) == pytest.approx(expected, abs=1e-6)
+
+
+def test_shipped_model_is_small_and_loads() -> None:
+    from importlib import resources
+
+    from whipcount.nlp.reported import MODEL_FILE, load_model
+    path = resources.files("whipcount.nlp.data").joinpath(MODEL_FILE)
+    assert len(path.read_bytes()) < 20_000_000
+    model = load_model()
+    assert model is not None and 0.0 < model.threshold < 1.0 and model.weights

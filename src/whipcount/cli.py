@@ -38,6 +38,11 @@ class RecordFormat(str, Enum):
     csv = "csv"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class RowFormat(str, Enum):
     table = "table"
     jsonl = "jsonl"
@@ -62,6 +67,9 @@ def _version(value: bool) -> None:
 def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="Show the version and exit.")) -> None:
     """whipcount: who backs whom, who said what, and who holds which role, from the news."""
+    from .logs import setup_logging
+
+    setup_logging()  # one line per logged problem, never a traceback (WHIPCOUNT_LOG=debug for those)
 
 
 @contextmanager
@@ -148,16 +156,33 @@ def run(
     errors_file: Path | None = typer.Option(None, "--errors", help="Write failed inputs here as JSONL."),
     model: str | None = typer.Option(None, "--model", help=f"spaCy model (default {DEFAULT_MODEL})."),
     batch_size: int | None = typer.Option(None, "--batch-size", min=1, help="Articles per batch."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: a process pool; dask: a Dask cluster."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler, tcp://HOST:8786 "
+                                         "(default: a local cluster of --workers processes)."),
+    out: Path | None = typer.Option(None, "--out", help="Dask engine: write Parquet to this folder "
+                                    "instead of a store."),
 ) -> None:
     """Extract records and store them; articles already stored are skipped.
 
     Example: whipcount run news/ --db whipcount.db --workers 4
+    Example: whipcount run warcs/ --engine dask --scheduler tcp://10.0.0.5:8786 --db postgresql://whip@db/news
     """
     settings = _settings(model, workers, batch_size=batch_size)
     err_console = Console(stderr=True)
+    if engine is not Engine.dask and (scheduler or out):
+        typer.echo("Error: --scheduler and --out need --engine dask", err=True)
+        raise typer.Exit(2)
     with _library_errors():
-        with open_store(resolve_db_url(db)) as store, _progress_bar(paths, err_console) as progress:
-            summary = local.run(paths, store, settings, progress=progress)
+        if engine is Engine.dask:
+            from .runners import dask as dask_runner
+
+            with _progress_bar(paths, err_console) as progress:
+                summary = dask_runner.run(paths, settings, db_url=None if out else resolve_db_url(db),
+                                          out_dir=str(out) if out else None, scheduler=scheduler,
+                                          progress=progress)
+        else:
+            with open_store(resolve_db_url(db)) as store, _progress_bar(paths, err_console) as progress:
+                summary = local.run(paths, store, settings, progress=progress)
     typer.echo(f"articles read: {summary.read}, stored: {summary.stored}, skipped as duplicates: "
                f"{summary.duplicates}, failed: {len(summary.failed)} ({summary.elapsed:.1f}s)")
     for err in summary.failed:
@@ -263,3 +288,81 @@ def demo(db: Path = typer.Option(Path(demo_runner.DEFAULT_DEMO_DB), "--db",
                f"`whipcount people --db {db}` or `whipcount quotes --db {db} --search WORD`",
                err=fmt is not RowFormat.table)
     raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def serve(db: str | None = DbOption,
+          host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+          port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+          token: str | None = typer.Option(None, "--token", envvar="WHIPCOUNT_TOKEN",
+                                           help="Allow writes (submit articles, review facts) "
+                                                "to holders of this token; read-only without."),
+          model: str | None = typer.Option(None, "--model", help="spaCy model for submitted articles.")) -> None:
+    """Serve the web pages and the JSON API (OpenAPI schema at /openapi.json).
+
+    Example: whipcount serve --db whipcount.db --port 8000
+    """
+    try:
+        import uvicorn
+
+        from .web.app import create_app
+    except ImportError as exc:
+        typer.echo(f"Error: the web app needs the web extra (pip install 'whipcount[web]'): {exc}",
+                   err=True)
+        raise typer.Exit(2) from None
+    with _library_errors():
+        web_app = create_app(resolve_db_url(db), token=token, settings=_settings(model),
+                             create=token is not None)
+    typer.echo(f"whipcount serving {resolve_db_url(db)} on http://{host}:{port}/"
+               f"{'' if token else ' (read-only)'}", err=True)
+    uvicorn.run(web_app, host=host, port=port, log_level="info")
+
+
+kb_app = typer.Typer(no_args_is_help=True, help="Link people to knowledge bases (congress-legislators, Open States).")
+app.add_typer(kb_app, name="kb")
+import_app = typer.Typer(no_args_is_help=True, help="Import structured lists as records.")
+app.add_typer(import_app, name="import")
+
+
+@kb_app.command("link")
+def kb_link(
+    paths: list[str] = typer.Argument(..., help="Files, folders, or - for stdin."),
+    kb: list[Path] = typer.Option(..., "--kb", help="Knowledge-base file or folder (repeat the option)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    no_text: bool = typer.Option(False, "--no-text", help="Leave article.text out of the records."),
+    model: str | None = typer.Option(None, "--model", help=f"spaCy model (default {DEFAULT_MODEL})."),
+) -> None:
+    """Extract records, link their people to the knowledge bases and print them (JSONL); nothing is stored.
+
+    Example: whipcount kb link article.txt --kb legislators-current.yaml --kb openstates/current.jsonl
+    """
+    from .kb import KBIndex, load_kb_files
+    from .resolve import link_results
+
+    settings = _settings(model, with_text=not no_text)
+    with _library_errors(), _output(output) as out:
+        index = KBIndex(load_kb_files(kb))
+        _, errors = export.write_results(
+            link_results(local.extract(paths, settings), index), out, "jsonl", with_text=not no_text,
+            on_error=lambda e: typer.echo(_error_line(e), err=True))
+    if errors:
+        raise typer.Exit(1)
+
+
+@import_app.command("endorsements")
+def import_endorsements(
+    path: Path = typer.Argument(..., help="A FiveThirtyEight or generic endorsement CSV (docs/import.md)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+) -> None:
+    """Read an endorsement list and print its records (JSONL); nothing is stored yet.
+
+    Example: whipcount import endorsements fivethirtyeight-2020.csv -o endorsements.jsonl
+    """
+    from .importers import read_endorsement_csv
+
+    with _library_errors():
+        records = read_endorsement_csv(path)
+        with _output(output) as out:
+            written, _ = export.write_results(records, out, "jsonl")
+    typer.echo(f"{written} records, {sum(len(r.endorsements) for r in records)} endorsements from {path}",
+               err=True)

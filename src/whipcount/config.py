@@ -18,9 +18,26 @@ class Settings:
     components: tuple[str, ...] = ALL_COMPONENTS
     batch_size: int = 16
     workers: int = 1
-    max_article_chars: int = 2_000_000
-    max_file_bytes: int = 200 * 1024 * 1024
+    #: Longer texts are reported (E007), not parsed: spaCy needs about 1 s and 4 MB of memory
+    #: per 10,000 characters, so 500,000 is about a minute and 2 GB for one article. Real news
+    #: articles stay far below 100,000.
+    max_article_chars: int = 500_000
+    #: Largest file read whole (txt, html, feeds; also after un-gzipping them), and largest line
+    #: of a JSONL file or page in a WARC archive.
+    max_file_bytes: int = 64 * 1024 * 1024
+    #: Most a gzip stream may decompress to (JSONL and WARC are streamed, so this bounds the run
+    #: time of a gzip bomb; memory stays at one chunk).
     max_decompressed_bytes: int = 500 * 1024 * 1024
+    #: Words longer than this get a space inserted every so many characters before tokenizing
+    #: (spaCy's tokenizer takes quadratic time on a long run of punctuation, e.g. 10,000 quote
+    #: marks). Only the parser's copy of the text changes; offsets map back exactly.
+    max_word_chars: int = 200
+    #: A stretch without sentence end longer than this is cut into pieces the parser treats
+    #: as sentences (work per sentence stays bounded; 200,000 characters without a full stop
+    #: is scraped junk, not prose).
+    max_sentence_chars: int = 10_000
+    #: Deepest folder nesting read below a folder given as input (deeper folders: E007).
+    max_nesting: int = 64
     with_text: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 

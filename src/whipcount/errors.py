@@ -26,10 +26,13 @@ class E:
     E006 = "E006 {path}: {detail}"
     E007 = "E007 {path}: {what} of {size:,} {unit} is over the limit of {limit:,} ({setting})"
     E008 = "E008 {path}: corrupt or truncated {kind}: {detail}"
+    E009 = "E009 {path}: binary data, not text ({detail})"
     E010 = "E010 store {url}: {detail}"
     E011 = "E011 unknown database URL {url!r}: use a file path, sqlite:///PATH or postgresql://..."
-    E012 = ("E012 {url}: PostgreSQL support comes with the postgres extra (pip install 'whipcount[postgres]'), which is not available yet; use a file path or sqlite:///PATH")
+    E012 = ("E012 {url}: PostgreSQL support comes with the postgres extra (pip install 'whipcount[postgres]'), which is not installed; install it or use a file path or sqlite:///PATH")
     E020 = "E020 cannot load the spaCy model {name!r}: {detail}. Install it with pip (see README)."
     E030 = "E030 a worker process failed: {detail}. Try --workers 1 to see the error."
+    E031 = "E031 Dask engine: {detail}"
     E040 = ("E040 {path}: not a knowledge-base file whipcount reads (congress-legislators YAML, JSON or CSV; Open States person YAML or JSONL)")
     E041 = "E041 {path}: cannot read the knowledge-base file: {detail}"
+    E042 = ("E042 {path}: not an endorsement CSV whipcount reads (FiveThirtyEight, or a header with endorser and endorsee; see docs/import.md); columns: {columns}")

@@ -12,7 +12,12 @@ mapped back to the original through :class:`Prepared`. The repairs:
    straight and ``''``/```` `` ```` marks made curly, single quote marks told from apostrophes;
 5. a space after a sentence end glued to the next sentence (``elections.The``) and after a
    closing quote glued to a word; photo captions run into paragraphs get a paragraph break
-   on each side and are reported in :attr:`Prepared.captions`.
+   on each side and are reported in :attr:`Prepared.captions`;
+6. limits that keep the parser's work bounded on junk (:func:`long_run_edits`): a space every
+   ``max_word_chars`` characters inside a longer word (spaCy's tokenizer is quadratic on long
+   runs of punctuation), and a line break in every stretch of more than ``max_sentence_chars``
+   characters without a sentence end; the parser is told to start a sentence there
+   (:attr:`Prepared.sentence_starts`).
 
 One mechanism does all of it: each repair yields edits ``(start, end, replacement)`` on the
 current text, and :func:`apply_edits` applies a batch at once while carrying the offset map.
@@ -38,6 +43,9 @@ from functools import lru_cache
 
 from .prepare_rules import DATA_DIR, caption_edits, load_lines, quote_edits
 
+MAX_WORD_CHARS = 200
+MAX_SENTENCE_CHARS = 10_000
+
 LOGGER = logging.getLogger(__name__)
 
 Edit = tuple[int, int, str]
@@ -56,6 +64,8 @@ class Prepared:
     non-decreasing; ``ends[i]`` is the end of character ``i``'s original material (defaults to
     ``offsets[i] + 1``). ``captions`` are photo-caption spans in *original* offsets,
     ``captions_prepared`` the same spans in ``text``. ``repairs`` counts edits per repair.
+    ``sentence_starts`` are offsets in ``text`` where a sentence must start (after a line
+    break inserted into an over-long stretch without sentence end).
     """
 
     original: str
@@ -65,6 +75,7 @@ class Prepared:
     captions: list[tuple[int, int]] = field(default_factory=list)
     captions_prepared: list[tuple[int, int]] = field(default_factory=list)
     repairs: dict[str, int] = field(default_factory=dict)
+    sentence_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if len(self.offsets) != len(self.text) + 1:
@@ -228,6 +239,44 @@ def junk_edits(text: str) -> list[Edit]:
     return [(m.start(), m.end(), "") for m in _junk_re().finditer(text) if m.end() > m.start()]
 
 
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*\s")
+_SPACE = re.compile(r"\s")
+
+
+def long_run_edits(text: str, max_word_chars: int = MAX_WORD_CHARS,
+                   max_sentence_chars: int = MAX_SENTENCE_CHARS) -> list[Edit]:
+    """Insertions that cut over-long words (a space) and over-long sentences (a line break).
+
+    A word (run of non-space characters) longer than ``max_word_chars`` gets a space after
+    every ``max_word_chars`` characters. A stretch of a line with no sentence end (``.``,
+    ``!``, ``?`` or ``…``, maybe followed by closing marks, then a space) longer than
+    ``max_sentence_chars`` gets a line break at the last space before every
+    ``max_sentence_chars`` characters (in the middle of a word when there is none in its
+    second half). A line break is inserted *after* the space, so it starts the next piece.
+    Edits are sorted, and never two at one offset.
+    """
+    at: dict[int, str] = {}
+    if max_word_chars > 0:
+        for m in re.finditer(rf"\S{{{max_word_chars + 1},}}", text):
+            for cut in range(m.start() + max_word_chars, m.end(), max_word_chars):
+                at[cut] = " "
+    if max_sentence_chars > 0 and len(text) > max_sentence_chars:
+        half = max(1, max_sentence_chars // 2)
+        for line in re.finditer(rf"[^\n]{{{max_sentence_chars + 1},}}", text):
+            base = line.start()
+            bounds = [base, *(base + m.end() for m in _SENTENCE_END.finditer(line.group())),
+                      line.end()]
+            for start, end in zip(bounds, bounds[1:]):
+                pos = start
+                while end - pos > max_sentence_chars:
+                    window = text[pos + half:pos + max_sentence_chars]
+                    space = max(window.rfind(" "), window.rfind("\t"))
+                    cut = pos + half + space + 1 if space >= 0 else pos + max_sentence_chars
+                    at[cut] = "\n"
+                    pos = cut
+    return [(i, i, at[i]) for i in sorted(at)]
+
+
 _STAGES: tuple[tuple[str, Callable[[str], list[Edit]]], ...] = (
     ("chars", char_edits),
     ("nfc", nfc_edits),
@@ -236,8 +285,13 @@ _STAGES: tuple[tuple[str, Callable[[str], list[Edit]]], ...] = (
 )
 
 
-def prepare(text: str) -> Prepared:
-    """Repair ``text`` for the parser and keep a map back to it (see the module docstring)."""
+def prepare(text: str, max_word_chars: int = MAX_WORD_CHARS,
+            max_sentence_chars: int = MAX_SENTENCE_CHARS) -> Prepared:
+    """Repair ``text`` for the parser and keep a map back to it (see the module docstring).
+
+    ``max_word_chars`` and ``max_sentence_chars`` are the limits of :func:`long_run_edits`
+    (``Settings`` has the same two); 0 turns a limit off.
+    """
     cur = text
     offsets = array("i", range(len(text) + 1))
     ends = array("i", range(1, len(text) + 1))
@@ -252,7 +306,16 @@ def prepare(text: str) -> Prepared:
     if edits:
         cur, offsets, ends, count = apply_edits(cur, offsets, ends, edits)
         repairs["spacing"] = count
-    prepared = Prepared(text, cur, offsets, ends, captions=captions, repairs=repairs)
+    sentence_starts: list[int] = []
+    edits = long_run_edits(cur, max_word_chars, max_sentence_chars)
+    if edits:
+        # Every edit is a one-character insertion: the k-th lands k places further on.
+        sentence_starts = [pos + k + 1 for k, (pos, _, repl) in enumerate(edits) if repl == "\n"]
+        cur, offsets, ends, count = apply_edits(cur, offsets, ends, edits)
+        repairs["long_runs"] = count
+        LOGGER.info("text repair: cut %d over-long words or sentences", count)
+    prepared = Prepared(text, cur, offsets, ends, captions=captions, repairs=repairs,
+                        sentence_starts=sentence_starts)
     prepared.captions_prepared = [prepared.to_prepared(s, e) for s, e in captions]
     if repairs:
         LOGGER.debug("text repair: %s; %d captions", repairs, len(captions))

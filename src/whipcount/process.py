@@ -8,6 +8,7 @@ article; the rest of the batch goes on.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -49,12 +50,12 @@ def _process_batch(nlp: Language, label: str, batch: list[Item], settings: Setti
             out[i] = item
             continue
         if len(item.text) > settings.max_article_chars:
-            out[i] = IngestError(item.source, E.E006.format(
-                path=item.source, detail=f"article of {len(item.text):,} characters is over the "
-                f"limit of {settings.max_article_chars:,} (max_article_chars)"))
+            out[i] = IngestError(item.source, E.E007.format(
+                path=item.source, what=f"article {item.id!r}", size=len(item.text),
+                unit="characters", limit=settings.max_article_chars, setting="max_article_chars"))
             continue
         try:
-            prepared = prepare(item.text)
+            prepared = prepare(item.text, settings.max_word_chars, settings.max_sentence_chars)
             ready.append((i, item, prepared, _make_doc(nlp, prepared)))
         except Exception as exc:  # one bad article must not stop the batch
             LOGGER.exception("text repair failed on %s", item.source)
@@ -88,6 +89,13 @@ def _make_doc(nlp: Language, prepared: Prepared) -> Doc:
     setup_extensions()
     doc = nlp.make_doc(prepared.text)
     doc._.wc_captions = list(getattr(prepared, "captions_prepared", []) or [])
+    if prepared.sentence_starts:
+        # Text repair cut an over-long stretch: the parser keeps sentence starts set before it.
+        starts = [t.idx for t in doc]
+        for offset in prepared.sentence_starts:
+            i = bisect_left(starts, offset)
+            if 0 < i < len(doc):
+                doc[i].is_sent_start = True
     return doc
 
 

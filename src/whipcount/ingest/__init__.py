@@ -9,15 +9,18 @@ each also gzip-compressed (``txt.gz`` ...), and ``unknown``. The file extension 
 is a known one; the first bytes decide otherwise (and always for gzip, by its magic bytes, and
 for stdin). A ``.xml``/``.rdf`` file is a feed only if it looks like one.
 
-Folders are read recursively in sorted order. Hidden files and folders (``.name``) are skipped,
+Folders are read recursively in sorted order, at most ``max_nesting`` levels deep (a deeper
+folder is reported, E007). Hidden files and folders (``.name``) are skipped,
 and so, silently, are files whose extension says they are not articles (images, JSON, CSV,
 PDF, ...: see ``NOT_ARTICLE_EXTENSIONS``). Other files in folders whose format cannot be told
 from the extension are sniffed; plain text without a ``.txt`` extension is not taken as an
 article inside a folder (a README is not news) and is reported as E002, like any unreadable
-file named on the command line.
+file named on the command line. Broken symbolic links, pipes and devices in folders are
+reported (E006), never opened; a text that looks like binary data is E009.
 
 Limits (``Settings``): files read whole (txt, html, feeds) may not be larger than
-``max_file_bytes``; gzip data may not decompress to more than ``max_decompressed_bytes``; WARC
+``max_file_bytes``, before or after un-gzipping; gzip data may not decompress to more than
+``max_decompressed_bytes``; WARC
 and JSONL are streamed, so for them ``max_file_bytes`` bounds one record or line. Every text
 longer than ``max_article_chars`` is an error item.
 """
@@ -153,7 +156,8 @@ def _not_an_article(name: str) -> bool:
 
 # ---------------------------------------------------------------- walking
 
-def _expand(paths: Iterable[str]) -> Iterator[tuple[str, bool] | IngestError]:
+def _expand(paths: Iterable[str], max_depth: int = Settings.max_nesting
+            ) -> Iterator[tuple[str, bool] | IngestError]:
     """Every input file as (path as given or joined below a given folder, named explicitly?)."""
     if isinstance(paths, str):
         paths = [paths]
@@ -161,14 +165,15 @@ def _expand(paths: Iterable[str]) -> Iterator[tuple[str, bool] | IngestError]:
         if path == STDIN:
             yield path, True
         elif os.path.isdir(path):
-            yield from _walk(path, {os.path.realpath(path)})
+            yield from _walk(path, {os.path.realpath(path)}, max_depth)
         elif os.path.exists(path):
             yield path, True
         else:
             yield IngestError(path, E.E001.format(path=path))
 
 
-def _walk(folder: str, seen: set[str]) -> Iterator[tuple[str, bool] | IngestError]:
+def _walk(folder: str, seen: set[str], max_depth: int,
+          depth: int = 0) -> Iterator[tuple[str, bool] | IngestError]:
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -181,17 +186,28 @@ def _walk(folder: str, seen: set[str]) -> Iterator[tuple[str, bool] | IngestErro
         try:
             is_dir = entry.is_dir()
             is_file = entry.is_file()
+            is_link = entry.is_symlink()
         except OSError:
-            continue
+            is_dir = is_file = is_link = False
         if is_dir:
             real = os.path.realpath(entry.path)
-            if real not in seen:  # a symlink loop must not walk forever
-                yield from _walk(entry.path, seen | {real})
+            if real in seen:  # a symlink loop must not walk forever
+                continue
+            if depth >= max_depth:
+                yield IngestError(entry.path, E.E007.format(
+                    path=entry.path, what="folder nesting", size=depth + 1, unit="levels",
+                    limit=max_depth, setting="max_nesting") + " (folder not read)")
+                continue
+            yield from _walk(entry.path, seen | {real}, max_depth, depth + 1)
         elif is_file:
             if _not_an_article(entry.name):
                 LOGGER.debug("skipping %s: not an article file", entry.path)
                 continue
             yield entry.path, False
+        elif not _not_an_article(entry.name):
+            detail = ("a broken symbolic link" if is_link
+                      else "not a regular file (a pipe, socket or device)")
+            yield IngestError(entry.path, E.E006.format(path=entry.path, detail=f"cannot open ({detail})"))
 
 
 # ---------------------------------------------------------------- reading
@@ -203,7 +219,7 @@ def iter_articles(paths: Iterable[str], settings: Settings | None = None) -> Ite
     Example: ``for item in iter_articles(["news/", "feed.xml"]): ...``
     """
     settings = settings or Settings()
-    for entry in _expand(paths):
+    for entry in _expand(paths, settings.max_nesting):
         if isinstance(entry, IngestError):
             yield entry
             continue
@@ -291,9 +307,10 @@ def _read_stream(stream: BinaryIO, fmt: str, gz: bool, source: str, stem: str,
         if size is not None and size > settings.max_file_bytes:
             raise InputError(E.E007.format(path=source, what="file", size=size, unit="bytes",
                                            limit=settings.max_file_bytes, setting="max_file_bytes"))
-        if gz:
-            data = read_limited(stream, source, settings.max_decompressed_bytes,
-                                what="decompressed data", setting="max_decompressed_bytes")
+        if gz:  # a file read whole may not decompress to more than it may be uncompressed
+            limit, setting = min((settings.max_decompressed_bytes, "max_decompressed_bytes"),
+                                 (settings.max_file_bytes, "max_file_bytes"))
+            data = read_limited(stream, source, limit, what="decompressed data", setting=setting)
         else:
             data = read_limited(stream, source, settings.max_file_bytes)
     except InputError as exc:
@@ -325,7 +342,7 @@ def count_inputs(paths: Iterable[str], settings: Settings | None = None) -> int:
     """
     settings = settings or Settings()
     total = 0
-    for entry in _expand(paths):
+    for entry in _expand(paths, settings.max_nesting):
         if isinstance(entry, IngestError):
             total += 1
             continue

@@ -38,13 +38,40 @@ def stem_of(path: str) -> str:
     return stem or name
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+BINARY_SAMPLE = 65_536
+MAX_CONTROL_SHARE = 0.01
+
+
+def binary_reason(text: str) -> str | None:
+    """Why ``text`` looks like binary data rather than text, or None when it looks like text.
+
+    Any NUL character is binary (no news text has one, and PostgreSQL cannot store it); so is
+    a text whose first 64 KB is more than 1% control characters (and more than 3; tab, line
+    breaks and form feed are text).
+    """
+    if "\x00" in text:
+        nuls = text.count("\x00")
+        return f"{nuls:,} NUL character{'' if nuls == 1 else 's'}"
+    sample = text[:BINARY_SAMPLE]
+    controls = len(_CONTROLS.findall(sample))
+    if controls > max(3, MAX_CONTROL_SHARE * len(sample)):
+        return f"{controls:,} control characters in its first {len(sample):,}"
+    return None
+
+
 def check_article(article: Article, settings: Settings, line: int | None = None) -> Item:
-    """The article, or an E007 IngestError when its text is over ``max_article_chars``."""
+    """The article, or an IngestError: E007 when its text is over ``max_article_chars``,
+    E009 when the text looks like binary data (see :func:`binary_reason`)."""
     if len(article.text) > settings.max_article_chars:
         return IngestError(article.source, E.E007.format(
             path=article.source, what=f"article {article.id!r}", size=len(article.text),
             unit="characters", limit=settings.max_article_chars, setting="max_article_chars"),
             line=line)
+    reason = binary_reason(article.text)
+    if reason is not None:
+        where = article.source if line is None else f"{article.source}: line {line}"
+        return IngestError(article.source, E.E009.format(path=where, detail=reason), line=line)
     return article
 
 

@@ -12,7 +12,9 @@ The rules, in order:
 4. Otherwise cp1252 (Windows "smart quotes"), and Latin-1 as the last resort: Latin-1 maps every
    byte, so decoding never fails on BOM-less input.
 
-UTF-16 without a BOM is not guessed. Line endings are kept as they are (no ``\\r\\n`` folding):
+UTF-16 without a BOM is recognised only by its NUL bytes: when most bytes at odd positions
+are NUL and hardly any at even positions (or the other way round), which is what Latin-script
+text in UTF-16 looks like; such bytes are valid UTF-8 full of NULs otherwise. Line endings are kept as they are (no ``\\r\\n`` folding):
 offsets must point into the user's file.
 """
 
@@ -56,6 +58,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     if found is not None:
         name, size = found
         return data[size:].decode(name)
+    guess = utf16_without_bom(data)
+    if guess is not None:
+        try:
+            return data.decode(guess)
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -75,6 +83,20 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     except UnicodeDecodeError:
         # cp1252 leaves five bytes undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D).
         return data.decode("latin-1")
+
+
+def utf16_without_bom(data: bytes, sample: int = 4096) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when BOM-less bytes look like UTF-16 text, else None."""
+    head = data[:sample]
+    if len(head) < 4 or len(data) % 2 or b"\0" not in head:
+        return None
+    half = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= 0.4 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.4 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def html_declared_charset(data: bytes) -> str | None:

@@ -3,7 +3,8 @@
 Each line is a JSON object with ``text`` (a non-empty string, taken exactly as given) and,
 optionally, ``id``, ``title``, ``url``, ``published`` and ``authors`` (a list of names, or
 ``author``: one name). The id defaults to ``<file stem>-<line number>``. Blank lines are
-skipped. A bad line becomes an IngestError with its line number; the other lines still yield.
+skipped; a file with no other line is one E005 error. A bad line becomes an IngestError with its
+line number; the other lines still yield.
 
 The file is read a line at a time, so its size is not limited; one line may not be longer than
 ``settings.max_file_bytes``.
@@ -31,6 +32,7 @@ def iter_jsonl(stream: BinaryIO, source: str, stem: str,
     settings = settings or Settings()
     limit = settings.max_file_bytes
     lineno = 0
+    blank_only = True
     while True:
         try:
             raw = stream.readline(limit + 1)
@@ -38,9 +40,12 @@ def iter_jsonl(stream: BinaryIO, source: str, stem: str,
             yield IngestError(source, str(exc), line=lineno + 1)
             return
         if not raw:
+            if blank_only:
+                yield IngestError(source, E.E005.format(path=source))
             return
         lineno += 1
         if len(raw) > limit and not raw.endswith(b"\n"):
+            blank_only = False
             yield IngestError(source, E.E007.format(
                 path=source, what=f"line {lineno}", size=len(raw), unit="bytes", limit=limit,
                 setting="max_file_bytes") + " (line skipped)", line=lineno)
@@ -51,6 +56,7 @@ def iter_jsonl(stream: BinaryIO, source: str, stem: str,
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         if not raw.strip():
             continue
+        blank_only = False
         yield line_to_article(raw, source, stem, lineno, settings)
 
 
@@ -64,7 +70,9 @@ def line_to_article(raw: bytes, source: str, stem: str, lineno: int, settings: S
     except UnicodeDecodeError as exc:
         return bad(f"cannot decode the line ({exc})")
     except json.JSONDecodeError as exc:
-        return bad(f"not valid JSON ({exc.msg} at column {exc.colno})")
+        return bad(f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})")
+    except RecursionError:
+        return bad("JSON nested too deeply to read")
     if not isinstance(obj, dict):
         return bad(f"expected a JSON object, got {type(obj).__name__}")
     text = obj.get("text")

@@ -92,6 +92,9 @@ def iter_warc(source_or_stream: str | BinaryIO, source: str,
         last_cut = broken is not None and broken != _NEXT_MEMBER_CUT
     if pending is not None and not (broken and last_cut):
         yield pending
+    if broken is None and seen == 0:  # e.g. an empty gzip member: nothing to read, say so
+        yield IngestError(source, E.E005.format(path=source) + " (no WARC record)")
+        return
     if broken is not None:
         if seen == 0 and not broken.startswith("E0"):
             broken = f"{broken} (no WARC record could be read)"
@@ -99,7 +102,7 @@ def iter_warc(source_or_stream: str | BinaryIO, source: str,
             broken = f"{broken}; its last HTML page was dropped"
         reason = broken if broken.startswith("E0") else E.E008.format(
             path=source, kind="WARC archive", detail=broken)
-        LOGGER.warning("%s", reason)
+        LOGGER.info("%s", reason)  # reported as an IngestError; a warning would say it twice
         yield IngestError(source, reason)
 
 

@@ -78,6 +78,7 @@ class Entity:
     kind: str                       # person | org
     id: str | None = None           # id in Facts, when it came from there
     gender: str | None = None       # m | f | None
+    gender_weak: bool = True        # the gender came from first-name statistics only
     roles: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)   # lower-case name words that identify it
 
@@ -195,15 +196,15 @@ class Resolver:
         prev = doc[span.start - 1] if span.start > 0 else None
         if prev is not None:
             g = self.lex.honorifics.get(prev.text.lower())
-            if g and not ent.gender:
-                ent.gender = g
+            if g and (not ent.gender or ent.gender_weak):
+                ent.gender, ent.gender_weak = g, False
         for tok in doc[max(span.sent.start, span.start - 4):span.start]:
             low = tok.text.lower()
             if low in self.lex.roles:
                 ent.roles.add(low)
                 g = self.lex.roles[low][1]
-                if g in ("m", "f") and not ent.gender:
-                    ent.gender = g
+                if g in ("m", "f") and (not ent.gender or ent.gender_weak):
+                    ent.gender, ent.gender_weak = g, False
         head = span.root
         for child in head.children:
             if child.dep_ == "appos":
@@ -286,18 +287,27 @@ class Resolver:
         best, best_score = None, -1e9
         for rank, m in self._earlier(start):
             ent = self.entities[m.entity]
+            clash = 0
             if gender in ("m", "f"):
-                if ent.kind != "person" or (ent.gender and ent.gender != gender):
+                if ent.kind != "person":
                     continue
+                if ent.gender and ent.gender != gender:
+                    if not ent.gender_weak:
+                        continue
+                    clash = 4  # 'Terry' is usually a man's name, but "she" may still mean her
+                elif not ent.gender:
+                    clash = 2  # no evidence at all ('Hogan Lovells', 'African-Americans')
             elif want == "org" and ent.kind != "org":
                 continue
             elif number == "pl" and ent.kind != "org":
                 continue
-            score = -rank + (3 if m.subject else 0) + (1 if ent.gender == gender else 0)
+            score = -rank + (3 if m.subject else 0) + (1 if ent.gender == gender else 0) - clash
             if score > best_score:
                 best, best_score = m.entity, score
-        if best is not None and gender in ("m", "f") and not self.entities[best].gender:
-            self.entities[best].gender = gender
+        if best is not None and gender in ("m", "f"):
+            ent = self.entities[best]
+            if not ent.gender or ent.gender_weak:
+                ent.gender, ent.gender_weak = gender, ent.gender == gender and ent.gender_weak
         return best
 
     def _role(self, role: str, start: int) -> int | None:

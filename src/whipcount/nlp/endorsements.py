@@ -30,20 +30,20 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Endorsement, Facts, Person
-from .arguments import Mention, MentionIndex, in_quotes, list_from, list_gap, phrase_entities, resolve_pronoun, subtree_chars
+from .arguments import (Mention, MentionIndex, in_quotes, list_from, list_gap, listed_after, named_examples,
+                        phrase_entities, resolve_pronoun, speaker_at, subtree_chars)
+from .clauses import (child, doc_text_window, negated_copula, prep_obj, quoted_not, title_gap, trimmed,
+                      verb_object, when)
 from .extensions import get_facts
 from .lexicon import mapping, table, word_list, word_set
 from .mentions import add_title_hint
-from .titles import find_titles
 
 LOGGER = logging.getLogger(__name__)
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], 1)}
-_DATE = re.compile(r"\b(?P<m>[A-Z][a-z]{2,8})\.?\s+(?P<d>\d{1,2}),\s+(?P<y>\d{4})\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
+_MAY = frozenset({"may", "might", "could"})
+_PLEDGE = frozenset({"pledge", "promise", "vow"})
+_NOT_YET = re.compile(r"\b(?:yet|so far|still|remains?|remained|last)\b", re.IGNORECASE)
 _ADJ_LEFT = re.compile(r"^[\s,]*(?:(?:has|have|had|also|already|formally|officially|quickly|finally|now|just|"
                        r"on\s+\w+day),?\s+)*$", re.IGNORECASE)
 
@@ -70,6 +70,7 @@ class EndorsementFinder:
 
     def __init__(self) -> None:
         self.verbs = {r[0]: (r[1], r[2] if len(r) > 2 else "") for r in table("endorse_verbs.tsv")}
+        self.positive_only = {r[0] for r in table("endorse_verbs.tsv") if len(r) > 3 and r[3] == "positive-only"}
         self.nouns = mapping("endorse_nouns.tsv")
         self.phrases = {(r[1], r[2]): (r[0], r[3] if len(r) > 3 else "") for r in table("endorse_phrases.tsv")}
         self.receive = word_set("endorse_receive_verbs.txt")
@@ -84,6 +85,14 @@ class EndorsementFinder:
         self.title_offices = mapping("title_offices.tsv")
         self.candidacy = word_set("candidacy_nouns.txt")
         self.member_plurals = word_set("member_plurals.txt")
+        self.agents = mapping("endorse_agent_nouns.tsv")
+        self.object_verbs = word_set("endorse_object_verbs.txt")
+        self.title_abbrevs = mapping("title_abbrevs.tsv")
+        self.described = word_set("described_titles.txt")
+        self.say_verbs = frozenset(r[0].lower() for r in table("quote_verbs.txt"))
+        self.party_words = {k for k in mapping("parties.tsv")}
+        self.group_nouns = word_set("endorse_group_nouns.txt")
+        self.group_heads = frozenset({"handful", "number", "slate", "group", "list", "dozen", "couple", "series"})
 
     def __call__(self, doc: Doc) -> Doc:
         facts = get_facts(doc)
@@ -101,7 +110,8 @@ class EndorsementFinder:
         return doc
 
     def _has_cue(self, sent: Span) -> bool:
-        return any(t.lemma_.lower() in self.verbs or t.lemma_.lower() in self.nouns for t in sent)
+        return any(t.lemma_.lower() in self.verbs or t.lemma_.lower() in self.nouns
+                   or t.lemma_.lower() in self.agents for t in sent)
 
     # -- cues ---------------------------------------------------------------------------
     def _from_token(self, doc: Doc, facts: Facts, index: MentionIndex, sent: Span, tok: Token) -> list[_Found]:
@@ -110,6 +120,8 @@ class EndorsementFinder:
             return self._from_verb(doc, facts, index, sent, tok)
         if tok.pos_ in ("NOUN", "PROPN") and lemma in self.nouns:
             return self._from_noun(doc, facts, index, sent, tok)
+        if tok.pos_ == "NOUN" and lemma in self.agents:
+            return self._from_agent(doc, facts, index, sent, tok)
         return []
 
     def _chain(self, tok: Token) -> tuple[Token, list[Token]]:
@@ -135,8 +147,19 @@ class EndorsementFinder:
             kids = list(t.children)
             for c in [t, *kids]:
                 cue = self.status_cues.get(c.lemma_.lower())
+                if cue == "maybe" and c.dep_ == "advmod" and status in ("endorsed", "supports"):
+                    status = "undecided"  # "is probably inclined to endorse her"
+                    continue
+                if cue == "hypothetical" and c.dep_ == "aux" and c.lower_ in _MAY and \
+                        status in ("endorsed", "supports") and t is chain[0]:
+                    status = "undecided"  # "they may well endorse Clinton": not decided yet
+                    continue
                 if cue == "hypothetical" and (c is t and t is not chain[0] or c.dep_ in ("aux", "mark", "advmod")):
                     return None
+                if cue == "notready" and c is t and t is not chain[0]:
+                    negated = any(k.dep_ == "neg" for k in kids) or quoted_not(t)
+                    status = "declined" if negated else "undecided"
+                    continue
                 if cue and cue != "hypothetical" and c is t and t is not chain[0]:
                     status = cue
             if any(c.dep_ == "mark" and self.status_cues.get(c.lower_) == "hypothetical" for c in kids):
@@ -144,10 +167,11 @@ class EndorsementFinder:
             if t is not chain[0] and any(c.dep_ == "neg" for c in kids) and \
                     self.status_cues.get(t.lemma_.lower()) in ("undecided", "hypothetical"):
                 return None  # "most don't expect him to back Clinton"
-            if any(c.dep_ == "neg" for c in kids):
+            if any(c.dep_ == "neg" for c in kids) and self.status_cues.get(t.lemma_.lower()) != "notready":
                 if status in ("endorsed", "supports"):
                     perfect = any(c.lemma_ == "have" and c.dep_ == "aux" for c in kids) or \
-                        any(c.lower_ == "yet" for c in kids)
+                        any(c.lower_ in ("yet", "still") for c in kids) or \
+                        _NOT_YET.search(doc_text_window(t, 80))
                     status = "undecided" if perfect else "declined"
                 elif status == "withdrawn":
                     return None
@@ -164,39 +188,53 @@ class EndorsementFinder:
 
     def _from_verb(self, doc: Doc, facts: Facts, index: MentionIndex, sent: Span, tok: Token) -> list[_Found]:
         base, prep = self.verbs[tok.lemma_.lower()]
+        if tok.i > 1 and tok.doc[tok.i - 1].text == "-" and tok.doc[tok.i - 2].lower_ == "un":
+            base = "withdrawn"  # "un-endorsed him"
         if tok.lemma_.lower() == "back" and any(c.dep_ == "prt" or c.lower_ in ("off", "away", "down") for c in tok.children):
             return []
         anchor, chain = self._chain(tok)
         status = self._status(base, chain, sent)
-        if status is None:
-            return []
-        if tok.dep_ in ("amod", "compound", "nmod") or (tok.dep_ == "ROOT" and _child(tok, _SUBJ) is None
-                                                       and _object(tok, prep) is None):
+        if status is None or status != base and tok.lemma_.lower() in self.positive_only:
+            return []  # "would never vote for Clinton" is no refusal to endorse
+        if tok.dep_ in ("amod", "compound", "nmod") or (tok.dep_ == "ROOT" and child(tok, _SUBJ) is None
+                                                       and verb_object(tok, prep) is None):
             return self._adjacent(doc, index, sent, tok, status)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
         if passive:
-            subj = _child(tok, ("nsubjpass",))
-            agent = _child(tok, ("agent",))
+            subj = child(tok, ("nsubjpass",))
+            agent = child(tok, ("agent",))
             endorsees = self._args(doc, facts, index, subj, person=True) if subj is not None else []
-            by = _child(agent, ("pobj",)) if agent is not None else None
+            by = child(agent, ("pobj",)) if agent is not None else None
             endorsers, detail = self._endorser(doc, facts, index, by) if by is not None else ([], None)
             conf = 0.85
         else:
-            obj = _object(tok, prep)
+            obj = verb_object(tok, prep)
             if obj is None:
                 return []
-            endorsees = self._args(doc, facts, index, obj, person=True)
             subj = self._subject(anchor)
             endorsers, detail = self._endorser(doc, facts, index, subj)
+            # "A and B endorsed him": him is someone other than A and B
+            endorsees = self._args(doc, facts, index, obj, person=True,
+                                   exclude=tuple(m.entity for m in endorsers) or None)
             conf = 0.9
+            if not endorsees and endorsers:
+                endorsees = listed_after(index, sent, obj, endorsers, self.group_nouns, self.group_heads)
+                conf = 0.6
         return self._pair(endorsers, endorsees, status, sent, conf, detail, tok)
 
     def _from_noun(self, doc: Doc, facts: Facts, index: MentionIndex, sent: Span, tok: Token) -> list[_Found]:
         base = self.nouns[tok.lemma_.lower()]
-        if _negated_copula(tok):
+        if negated_copula(tok):
             return []
         head = tok.head
+        if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and \
+                self.status_cues.get(head.head.lemma_.lower()) in ("undecided", "declined", "withdrawn"):
+            head = head.head  # "is holding off on an endorsement of X"
         gov = head.lemma_.lower() if tok.dep_ in ("dobj", "nsubjpass", "pobj", "attr") else ""
+        if tok.dep_ == "appos" and tok.head.dep_ in ("dative", "iobj", "dobj") and \
+                (tok.head.head.lemma_.lower(), tok.lemma_.lower()) in self.phrases:
+            head = tok.head.head  # "gave Clinton the nod" parsed with "nod" beside "Clinton"
+            gov = head.lemma_.lower()
         chain = [tok] + ([head] if gov else [])
         anchor = head
         if gov:
@@ -205,9 +243,9 @@ class EndorsementFinder:
         status = self._status(base, chain, sent)
         if status is None:
             return []
-        poss = _child(tok, ("poss",))
-        of = _prep_obj(tok, ("of", "from", "by"))
-        target = _prep_obj(tok, ("for", "to", "behind", "of"))
+        poss = child(tok, ("poss",))
+        of = prep_obj(tok, ("of", "from", "by"))
+        target = prep_obj(tok, ("for", "to", "behind", "of"))
         endorsers: list[Mention] = []
         endorsees: list[Mention] = []
         detail = None
@@ -224,19 +262,28 @@ class EndorsementFinder:
             if gov in ("seek", "court"):
                 return []
             endorsees = self._args(doc, facts, index, self._subject(anchor), person=True)
-            giver = of or _prep_obj(head, ("from",))
+            giver = of or prep_obj(head, ("from",)) or poss  # "after receiving Sanders' endorsement"
             endorsers, detail = self._endorser(doc, facts, index, giver)
         elif gov and (gov, tok.lemma_.lower()) in self.phrases:
             status_p, prep = self.phrases[(gov, tok.lemma_.lower())]
             status = status if status not in ("endorsed", "supports") else status_p
             endorsers, detail = self._endorser(doc, facts, index, self._subject(anchor))
-            obj = _prep_obj(head, (prep,)) if prep else None
-            obj = obj or _prep_obj(tok, (prep,)) if prep else obj
+            obj = prep_obj(head, (prep,)) if prep else None
+            obj = obj or prep_obj(tok, (prep,)) if prep else obj
+            obj = obj or child(head, ("dative", "iobj"))  # "gave Clinton the nod"
             endorsees = self._args(doc, facts, index, obj, person=True)
+            if not endorsers and endorsees:
+                endorsers = self._left_list(doc, index, sent, head)
+        elif gov in self.object_verbs and (of is not None or poss is not None):
+            # "refuses to disavow the endorsement of Sen. Graham": Graham endorsed the subject
+            status = self._status(base, [tok], sent) or base
+            giver = of if of is not None else poss
+            endorsers, detail = self._endorser(doc, facts, index, giver)
+            endorsees = self._args(doc, facts, index, self._subject(head), person=True)
         else:
             if tok.lemma_.lower() == "support" and target is None:
                 return []
-            who = _prep_obj(tok, ("from", "by"))
+            who = prep_obj(tok, ("from", "by"))
             if poss is not None and target is not None and target is not poss:
                 owner = poss
                 if poss.lower_ in ("their", "its", "his", "her", "our") and gov:
@@ -246,6 +293,9 @@ class EndorsementFinder:
             elif who is not None:
                 endorsers, detail = self._endorser(doc, facts, index, who)
                 endorsees = self._args(doc, facts, index, poss or target, person=True)
+                if not endorsees and poss is None and target is None:
+                    # "X had her own reinforcements, including endorsements from A, B and C"
+                    endorsees = self._args(doc, facts, index, self._owner_subject(tok), person=True)
             elif gov and status != base and target is not None:
                 # "withdrew its endorsement of X"
                 endorsers, detail = self._endorser(doc, facts, index, self._subject(anchor))
@@ -253,16 +303,101 @@ class EndorsementFinder:
             conf = 0.75
         return self._pair(endorsers, endorsees, status, sent, conf, detail, tok)
 
+    def _from_agent(self, doc: Doc, facts: Facts, index: MentionIndex, sent: Span, tok: Token) -> list[_Found]:
+        """"Grijalva was an early backer of Sanders", "Graham, a Cruz supporter", "Trump backer Thiel"."""
+        status = self.agents[tok.lemma_.lower()]
+        if negated_copula(tok) or tok.tag_ in ("NNS", "NNPS") and tok.dep_ not in ("compound", "attr"):
+            return []  # "is not a supporter"; "Sanders supporters": a crowd, not one endorser
+        target = prep_obj(tok, ("of", "for"))
+        if target is None:
+            target = next((c for c in tok.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"), None)
+        if target is None:
+            return []
+        endorsees = self._args(doc, facts, index, target, person=True)
+        if tok.dep_ == "conj" and tok.head.dep_ in ("appos", "attr"):
+            tok = tok.head  # "Graham, a former candidate and a Cruz supporter"
+        if tok.dep_ in ("attr", "oprd"):
+            holder = self._subject(tok.head)
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.pos_ in ("VERB", "AUX"):
+            holder = self._subject(tok.head.head)  # "signed up as a Trump delegate"
+        elif tok.dep_ == "appos":
+            holder = tok.head
+        elif tok.dep_ == "compound" and tok.head.pos_ == "PROPN":
+            holder = tok.head
+        else:
+            return []
+        endorsers = phrase_entities(index, doc, holder, examples=False) if holder is not None else []
+        if not endorsers and holder is not None:
+            m = resolve_pronoun(index, facts, holder)
+            endorsers = [m] if m is not None else []
+        return self._pair(endorsers, endorsees, status, sent, 0.7, None, tok)
+
+    def _described(self, doc: Doc, index: MentionIndex, tok: Token, exclude: object) -> Mention | None:
+        """"The Texas senator", "the Democratic nominee": the person that title describes — the
+        nearest one holding it, else (no party word in the phrase) the article's main person so far."""
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in self.described or not any(
+                c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+            return None
+        if any(c.lower_ == "party" for c in tok.children) or any(
+                a.lemma_.lower() in _PLEDGE for a in list(tok.ancestors)[:4]):
+            return None  # "pledged to back the party nominee": whoever that will be
+        word = self.title_abbrevs.get(tok.lower_, tok.lower_)
+        skip = exclude if isinstance(exclude, tuple) else ()
+        best: Mention | None = None
+        counts: dict[str, int] = {}
+        for m in index.within(0, tok.idx):
+            if not m.is_person or any(m.entity is x for x in skip):
+                continue
+            counts[m.entity.id] = counts.get(m.entity.id, 0) + 1
+            if any(word in {self.title_abbrevs.get(w, w) for w in t.title.lower().split()}
+                   for t in m.entity.titles):  # type: ignore[union-attr]
+                best = m
+        if best is not None:
+            return best
+        phrase = doc.text[tok.left_edge.idx:tok.idx].lower()
+        if counts and tok.dep_ in ("nsubj", "nsubjpass") and not any(p in phrase.split() for p in self.party_words):
+            top = max(counts, key=lambda k: counts[k])
+            return next(m for m in reversed(index.within(0, tok.idx)) if m.entity.id == top)
+        return None
+
+    def _left_list(self, doc: Doc, index: MentionIndex, sent: Span, tok: Token) -> list[Mention]:
+        """The names right before a verb the parser gave no subject ("..., A and B, gave X the nod")."""
+        text = doc.text  # Doc.text joins every token: read it once, not once per mention
+        left = [m for m in index.within(sent.start_char, tok.idx) if _ADJ_LEFT.match(text[m.end:tok.idx])]
+        if not left:
+            return []
+        out = [left[-1]]
+        for m in reversed(index.within(sent.start_char, left[-1].start)):
+            if not list_gap(text[m.end:out[0].start]):
+                break
+            out.insert(0, m)
+        return out
+
+    def _owner_subject(self, tok: Token) -> Token | None:
+        """The subject of the clause an endorsement noun hangs from, when its verb is one of
+        having or receiving ("X had ..., including endorsements from A")."""
+        cur = tok
+        for _ in range(6):
+            if cur.dep_ not in ("pobj", "prep", "dobj", "appos", "conj", "npadvmod"):
+                return None
+            cur = cur.head
+            if cur.pos_ in ("VERB", "AUX") and cur.dep_ != "prep":  # "including" is a preposition here
+                if cur.lemma_.lower() in self.object_verbs or cur.lemma_.lower() in self.receive:
+                    return self._subject(cur)
+                return None
+        return None
+
     def _adjacent(self, doc: Doc, index: MentionIndex, sent: Span, tok: Token, status: str) -> list[_Found]:
         """When the parse has no clause: "<names> endorsed <names>" side by side."""
-        left = [m for m in index.within(sent.start_char, tok.idx) if _ADJ_LEFT.match(doc.text[m.end:tok.idx])]
+        text = doc.text  # Doc.text joins every token: read it once, not once per mention
+        left = [m for m in index.within(sent.start_char, tok.idx) if _ADJ_LEFT.match(text[m.end:tok.idx])]
         end = tok.idx + len(tok.text)
         right = [m for m in index.within(end, sent.end_char) if m.is_person]
-        if not left or not right or not _title_gap(doc.text[end:right[0].start]):
+        if not left or not right or not title_gap(text[end:right[0].start]):
             return []
         endorsers = [left[-1]]
         for m in reversed(index.within(sent.start_char, left[-1].start)):
-            if not list_gap(doc.text[m.end:endorsers[0].start]):
+            if not list_gap(text[m.end:endorsers[0].start]):
                 break
             endorsers.insert(0, m)
         endorsees = list_from(index, doc, right[0], sent.end_char)
@@ -273,22 +408,32 @@ class EndorsementFinder:
         seen = 0
         while verb is not None and seen < 5:
             seen += 1
-            s = _child(verb, _SUBJ)
+            subjects = [c for c in verb.children if c.dep_ in _SUBJ]
+            # "Reps. A and B became ...": two subjects in the parse, the named one is meant
+            s = next((c for c in subjects if c.ent_type_ in ("PERSON", "ORG")), subjects[0] if subjects else None)
             if s is None and verb.pos_ == "NOUN":
-                s = _child(verb, ("poss",))  # "Sanders's refusal to endorse her"
+                s = child(verb, ("poss",))  # "Sanders's refusal to endorse her"
             if s is not None:
                 if s.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                     return verb.head
+                if s.lower_ == "it" and verb.lemma_ == "be" and any(c.dep_ in ("acomp", "attr") for c in verb.children):
+                    # "Gore insisted it was premature to back Clinton": "it" stands for the clause
+                    if verb.dep_ in ("ccomp", "conj", "advcl") and verb.head is not verb:
+                        verb = verb.head
+                        continue
+                    return None
                 return s
+            if verb.dep_ == "acl" and child(verb.head, ("poss",)) is not None:
+                return child(verb.head, ("poss",))  # "his intention to vote for Clinton"
             if verb.dep_ in ("acl", "relcl"):
                 noun = verb.head
                 if noun.dep_ == "pobj" and noun.head.lower_ in ("among", "of", "like") and noun.head.head is not noun:
                     # "A, B and C were among the unions endorsing X"
-                    outer = _child(noun.head.head, _SUBJ)
+                    outer = child(noun.head.head, _SUBJ)
                     if outer is not None:
                         return outer
                 return noun
-            if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp") and verb.head is not verb:
+            if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp", "acomp") and verb.head is not verb:
                 verb = verb.head
                 continue
             return None
@@ -299,11 +444,15 @@ class EndorsementFinder:
         if tok is None:
             return []
         if tok.lemma_.lower() in self.candidacy:
-            poss = _child(tok, ("poss",))
-            tok = poss if poss is not None else tok
+            # "her candidacy", "the presidential bid of Donald Trump", "the Trump campaign"
+            owner = child(tok, ("poss",)) or prep_obj(tok, ("of",)) or next(
+                (c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+            tok = owner if owner is not None else tok
         ms = phrase_entities(index, doc, tok)
         if not ms:
-            m = resolve_pronoun(index, facts, tok)
+            m = resolve_pronoun(index, facts, tok, exclude=exclude)  # type: ignore[arg-type]
+            if m is None and person:
+                m = self._described(doc, index, tok, exclude)
             ms = [m] if m is not None else []
         if person:
             ms = [m for m in ms if m.is_person]
@@ -319,9 +468,53 @@ class EndorsementFinder:
         ms = [m for m in ms if doc.text[m.start:m.end].lower() not in self.member_plurals]
         if ms:
             return ms, None
+        if tok.lower_ in ("he", "she") and tok.dep_ == "nsubj" and tok.head.dep_ == "ccomp" and \
+                tok.head.head.lemma_.lower() in self.say_verbs:
+            # "Sanders ... said he would campaign with him": he is who said it
+            sayer = self._subject(tok.head.head)
+            if sayer is not None and sayer is not tok:
+                ms = [x for x in phrase_entities(index, doc, sayer, examples=False) if x.is_person]
+                if len(ms) == 1:
+                    return ms, None
+        if tok.lower_ == "they" and tok.dep_ == "nsubj":
+            # the parse lost the clause ("Republicans, like A, B and C ― three big shots ― have said
+            # they're supporting X"): they = the list of two or more people named before in the sentence
+            text = doc.text
+            before = [x for x in index.within(tok.sent.start_char, tok.idx) if x.is_person]
+            group: list[Mention] = []
+            for x in reversed(before):  # the last list of two or more, "three former Bush aides" skipped
+                if group and list_gap(text[x.end:group[0].start]):
+                    group.insert(0, x)
+                elif len(group) >= 2:
+                    break
+                else:
+                    group = [x]
+            if len(group) >= 2:
+                return group, None
         m = resolve_pronoun(index, facts, tok)
         if m is not None:
             return [m], None
+        if tok.lower_ in ("they", "them") and tok.head.dep_ in ("advcl", "conj", "ccomp"):
+            # "A, B and C remain on the sidelines, though they may endorse X": they = A, B and C
+            outer = child(tok.head.head, _SUBJ)
+            if outer is not None and outer is not tok:
+                ms = [x for x in phrase_entities(index, doc, outer)
+                      if doc.text[x.start:x.end].lower() not in self.member_plurals]
+                if not ms:
+                    ms = named_examples(index, doc, outer)  # "Republicans, like A, B and C, said they ..."
+                if ms:
+                    return ms, None
+        if tok.lower_ == "we" and in_quotes(doc.text, tok.idx, tok.sent.start_char):
+            # "“We endorse Dana Whitcombe,” the board wrote": the group that speaks
+            who = speaker_at(index, facts, tok.idx)
+            if who is not None and not who.is_person:
+                return [who], None
+            kinds = [index.group_kinds[t.lemma_.lower()] for t in tok.sent
+                     if t.pos_ == "NOUN" and t.lemma_.lower() in index.group_kinds and t.i != tok.i]
+            for kind in kinds:
+                group = index.before(tok.idx, False, kind=kind or None, window=len(doc.text))
+                if group is not None:
+                    return [group], None
         if tok.lower_ == "we" and not in_quotes(doc.text, tok.idx, tok.sent.start_char):
             # an editorial's "we": the newspaper the article names
             paper = index.before(tok.idx, False, kind="newspaper", window=len(doc.text))
@@ -351,16 +544,22 @@ class EndorsementFinder:
     # -- records --------------------------------------------------------------------------
     def _emit(self, doc: Doc, facts: Facts, found: list[_Found]) -> None:
         seen: set[tuple[str, str, str]] = set()
+        decided = {(f.endorser.entity.name, f.endorsee.entity.name) for f in found
+                   if f.endorser is not None and f.status == "endorsed"}
+        # An article that reports the endorsement tells of the wait before it as background.
+        found = [f for f in found if not (f.status == "undecided" and f.endorser is not None
+                                          and (f.endorser.entity.name, f.endorsee.entity.name) in decided)]
         spans: list[Span] = []
         start_n = len(facts.endorsements)
         for f in found:
             assert f.endorser is not None
             er, ee = f.endorser.entity, f.endorsee.entity
-            key = (er.id, ee.id, f.status)
+            # "endorsed" and "supports" of one pair are one fact; the first statement is kept
+            key = (er.name, ee.name, "endorsed" if f.status == "supports" else f.status)
             if key in seen:
                 continue
             seen.add(key)
-            s, e = _trimmed(f.sent)
+            s, e = trimmed(f.sent)
             office, explicit = self._office(f.sent, f.endorsee, ee)
             if explicit and isinstance(ee, Person) and f.status in ("endorsed", "supports") and \
                     not any("candidate" in t.title.lower() for t in ee.titles):
@@ -368,7 +567,7 @@ class EndorsementFinder:
             facts.endorsements.append(Endorsement(
                 id=f"e{start_n + len(seen)}", endorser=er.name, endorsee=ee.name, status=f.status,
                 evidence=doc.text[s:e], evidence_span=(s, e), endorser_id=er.id, endorsee_id=ee.id,
-                endorser_detail=f.detail, office=office, when=_when(f.sent.text),
+                endorser_detail=f.detail, office=office, when=when(f.sent.text),
                 confidence=round(f.confidence - (0.1 if f.detail else 0.0), 2)))
             span = doc.char_span(s, e, label=f.status, alignment_mode="expand")
             if span is not None:
@@ -390,72 +589,3 @@ class EndorsementFinder:
                 if office:
                     return office, None
         return None, None
-
-
-def doc_text_window(tok: Token, width: int) -> str:
-    """Text around a token (for phrase cues)."""
-    text = tok.doc.text
-    return text[max(0, tok.idx - width):tok.idx + width]
-
-
-def _child(tok: Token | None, deps: tuple[str, ...]) -> Token | None:
-    if tok is None:
-        return None
-    for c in tok.children:
-        if c.dep_ in deps:
-            return c
-    return None
-
-
-def _prep_obj(tok: Token | None, preps: tuple[str, ...]) -> Token | None:
-    if tok is None:
-        return None
-    for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in preps:
-            obj = _child(c, ("pobj",))
-            if obj is not None:
-                return obj
-    return None
-
-
-def _object(verb: Token, prep: str) -> Token | None:
-    if prep:
-        return _prep_obj(verb, (prep,))
-    obj = _child(verb, ("dobj", "obj"))
-    if obj is None:
-        # "endorsed yesterday Hillary Clinton" parsed as npadvmod / attr / oprd
-        obj = _child(verb, ("attr", "oprd", "npadvmod", "dative"))
-    return obj
-
-
-def _title_gap(gap: str) -> bool:
-    """Only a title (or nothing) between a cue and a name: "endorsed State Sen. Dana Whitcombe"."""
-    if not gap.strip():
-        return True
-    found = find_titles(gap)
-    return len(gap) < 50 and bool(found) and not gap[:found[0].start].strip() and not gap[found[-1].end:].strip()
-
-
-def _negated_copula(tok: Token) -> bool:
-    """"This is not an endorsement"."""
-    head = tok.head
-    return tok.dep_ in ("attr", "acomp") and any(c.dep_ == "neg" for c in head.children)
-
-
-def _trimmed(sent: Span) -> tuple[int, int]:
-    text = sent.text
-    s = sent.start_char + (len(text) - len(text.lstrip()))
-    e = sent.end_char - (len(text) - len(text.rstrip()))
-    return s, max(s, e)
-
-
-def _when(text: str) -> str | None:
-    m = _ISO.search(text)
-    if m:
-        return m.group(0)
-    m = _DATE.search(text)
-    if m:
-        month = next((n for name, n in _MONTHS.items() if name.startswith(m.group("m").lower())), None)
-        if month is not None and 1 <= int(m.group("d")) <= 31:
-            return f"{int(m.group('y')):04d}-{month:02d}-{int(m.group('d')):02d}"
-    return None

@@ -84,6 +84,8 @@ class EntityPatterns:
 
     def _org_spans(self, doc: Doc) -> Iterable[Span]:
         for _, start, end in self.orgs(doc):
+            if doc[end - 1].lower_ == "party":
+                start = _chapter_start(doc, start)
             yield Span(doc, start, end, label="ORG")
         for match_id, start, end in self.matcher(doc):
             start = _skip_det(doc, start, end)
@@ -100,8 +102,9 @@ class EntityPatterns:
             yield Span(doc, start, end, label="ORG")
 
     def _title_spans(self, doc: Doc) -> Iterable[Span]:
-        for m in find_titles(doc.text):
-            span = doc.char_span(title_start(m, doc.text), m.end, label=TITLE_LABEL,
+        text = doc.text  # Doc.text joins every token: read it once, not once per title
+        for m in find_titles(text):
+            span = doc.char_span(title_start(m, text), m.end, label=TITLE_LABEL,
                                  alignment_mode="expand")
             if span is None or span.end >= len(doc):
                 continue
@@ -109,6 +112,20 @@ class EntityPatterns:
             # Only a title directly before a name: "Mayor Dannel Malloy", not "the mayor said".
             if nxt.is_title and not nxt.is_sent_start and nxt.text[:1].isalpha():
                 yield span
+
+
+def _chapter_start(doc: Doc, start: int) -> int:
+    """"Tamarack Working Families Party": a place or chapter name before a known party is part of it."""
+    i = start
+    while i > 0 and start - i < 3:
+        t = doc[i - 1]
+        if not t.is_title or t.lower_ in ("the", "a", "and", "of") or find_titles(t.text) or \
+                t.ent_type_ == TITLE_LABEL:
+            break
+        if i - 2 >= 0 and doc[i - 2].text in ("'s", "\u2019s"):
+            break
+        i -= 1
+    return i
 
 
 def _skip_det(doc: Doc, start: int, end: int) -> int:

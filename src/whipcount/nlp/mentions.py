@@ -8,6 +8,7 @@ possessive ("Lieberman" in "Lieberman's"). Titles come from three places:
 - before the name: "Stamford Mayor Dannel Malloy", "Lt. Gov. Kevin Sullivan",
   "his campaign manager Tom Swan" (org: the campaign of the person "his" points back to);
 - an appositive after it: "Robert Proto, President of UNITE-HERE Local 35 in New Haven";
+- a description elsewhere: "The Vermont senator said" (:mod:`.descriptions`);
 - ``title_hints`` other components add later (endorsements: "candidate for governor").
 
 Organisation work (kinds, acronyms, members, "Local 43 and 24") is in :mod:`.orgs`.
@@ -26,8 +27,9 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..models import Facts, Organization, Person, Title
+from .descriptions import assign_descriptions
 from .extensions import get_facts
-from .lexicon import norm, word_set
+from .lexicon import mapping, norm, word_set
 from .orgs import OrgFinder
 from .titles import TitleMatch, find_titles, is_title
 
@@ -38,8 +40,14 @@ POSSESSIVE = ("\u2019s", "'s", "\u2019", "'")
 POSS_PRONOUNS = frozenset({"his", "her", "their", "its"})
 _EDGE_PUNCT = "\"'\u201c\u201d\u2018\u2019()[],.;:!?-\u2014\u2013 \n\t"
 _APPOS_LEAD = re.compile(
-    r"^\s*,\s*(?:(?:the|a|an|his|her|its|their)\s+)?(?P<pre>(?:[\w.\-&]+(?:\u2019s|'s)?\s+){0,3}?)$",
+    r"^\s*(?:,\s*(?:who\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as)\s+)?"
+    r"|\s+(?:is|was|has\s+been)\s+)"
+    r"(?:(?:the|a|an|his|her|its|their)\s+)?(?P<pre>(?:[\w.\-&]+(?:\u2019s|'s|\u2019|')?\s+){0,3}?)$",
     re.IGNORECASE)
+# "Director of Government Affairs Phil Smith": a title, its "of" organisation, then the name.
+_OF_BEFORE_NAME = re.compile(r"^\s+of\s+(?:the\s+)?(?P<org>(?:[A-Z][\w.&\-]*\s+){1,4})$")
+# "Reps. Chris Collins (R-N.Y.) and Duncan Hunter": a plural title covers the names of its list.
+_LIST_NEXT = re.compile(r"^\s*(?:\([^()\n]{1,25}\))?\s*(?:,|,?\s+and|,?\s+or|;)\s+$")
 _AFTER_TITLE_ORG = re.compile(
     r"^\s+(?:of|at|for|with)\s+(?:the\s+)?(?P<org>[^,.;:\u201c\u201d\"()\n]+?)"
     r"(?=\s+(?:in|who|and|since|until|which|said|says|told)\b|[,.;:\u201c\u201d\"()\n]|$)",
@@ -79,13 +87,14 @@ class MentionFinder:
         facts = get_facts(doc)
         text = doc.text
         clusters = self._people(doc)
-        person_words = {c.last for c in clusters} | {c.first for c in clusters}
+        person_words = {c.last for c in clusters} | {c.first for c in clusters} | {" ".join(c.words) for c in clusters}
         organizations = self.orgs.find(doc, person_words)
         facts.organizations.extend(organizations)
         people = _to_people(clusters)
         facts.people.extend(people)
         titles = find_titles(text)
         _assign_titles(text, facts, titles, doc)
+        assign_descriptions(doc, facts, titles)
         _relabel_ents(doc, facts)
         LOGGER.debug("%d people, %d organisations", len(people), len(organizations))
         return doc
@@ -101,6 +110,34 @@ class MentionFinder:
                 if toks:
                     words = [_strip_poss(t.text) for t in toks]
                     out.append((toks[0].idx, toks[-1].idx + len(words[-1]), words))
+        out.extend(self._after_titles(doc))
+        return out
+
+    def _after_titles(self, doc: Doc) -> list[tuple[int, int, list[str]]]:
+        """"moderator Lester Holt", "Secretary-Treasurer Gary Casteel": a name the NER missed or
+        called an ORG, right after a title, starting with a known first name."""
+        names = _gender_table()
+        stop = word_set("not_name_words.txt") | word_set("union_words.txt") | word_set("newspaper_words.txt")
+        out: list[tuple[int, int, list[str]]] = []
+        for tok in doc:
+            if tok.ent_type_ != "TITLE" or tok.i + 2 >= len(doc) or doc[tok.i + 1].ent_type_ == "TITLE":
+                continue
+            first = doc[tok.i + 1]
+            if first.ent_type_ == "PERSON" or first.text.lower() not in names or not first.is_title:
+                continue
+            toks = [first]
+            for nxt in doc[first.i + 1:first.i + 3]:
+                if not (nxt.is_title and nxt.is_alpha) or nxt.ent_type_ == "PERSON" or is_title(nxt.text):
+                    break
+                toks.append(nxt)
+            nxt_tok = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
+            if any(t.lower_ in stop for t in toks) or nxt_tok is not None and nxt_tok.lower_ in stop:
+                continue  # "Chairman Gary Lee Industries": an organisation
+            ent = _ent_of(first)
+            if len(toks) < 2 or ent is not None and (ent.start != first.i or ent.end > toks[-1].i + 1):
+                continue  # one word, or part of a longer name of something else
+            words = [_strip_poss(t.text) for t in toks]
+            out.append((first.idx, toks[-1].idx + len(words[-1]), words))
         return out
 
     def _clean_name(self, toks: list) -> list:  # type: ignore[type-arg]
@@ -119,6 +156,8 @@ class MentionFinder:
                 return []
         if all(is_title(t.text) for t in toks):
             return []
+        if len(toks) == 1 and toks[0].text.isupper() and len(toks[0].text) > 3:
+            return []  # "NETWORK", "INDIANAPOLIS": a word in capitals, not a name
         if self.orgs.is_known_org(" ".join(t.text for t in toks)):
             return []
         return toks
@@ -141,8 +180,9 @@ class MentionFinder:
         by_first: dict[str, list[_Cluster]] = {}
         for cl in clusters:
             by_first.setdefault(cl.first, []).append(cl)
+        text = doc.text  # Doc.text joins every token: read it once, not once per name
         for s, e, words in sorted((c for c in cands if len(c[2]) == 1), key=lambda c: c[0]):
-            cl = _resolve_single(words[0], s, by_last, by_first)
+            cl = _resolve_single(words[0], s, by_last, by_first, _honorific_gender(text, s))
             if cl is None:
                 cl = _Cluster(words=list(words))
                 clusters.append(cl)
@@ -160,6 +200,7 @@ class MentionFinder:
         for cl in clusters:
             for s, e in cl.mentions:
                 covered.update(range(s, e))
+        text = doc.text  # read once: Doc.text joins every token
         for tok in doc:
             if tok.idx in covered or not tok.is_title:
                 continue
@@ -175,7 +216,7 @@ class MentionFinder:
             if nxt is not None and nxt.is_title and nxt.text not in POSSESSIVE and \
                     not nxt.is_sent_start and nxt.ent_type_ != "TITLE":
                 continue
-            owner = _resolve_single(word, tok.idx, by_last, by_first)
+            owner = _resolve_single(word, tok.idx, by_last, by_first, _honorific_gender(text, tok.idx))
             if owner is None or tok.idx in taken:
                 continue
             owner.mentions.append((tok.idx, tok.idx + len(word)))
@@ -210,17 +251,39 @@ def _match_full(cands: list[_Cluster], words: list[str]) -> _Cluster | None:
 
 
 def _resolve_single(word: str, pos: int, by_last: dict[str, list[_Cluster]],
-                    by_first: dict[str, list[_Cluster]]) -> _Cluster | None:
+                    by_first: dict[str, list[_Cluster]], gender: str | None = None) -> _Cluster | None:
     cands = by_last.get(word) or []
     if len(cands) == 1:
         return cands[0]
     if len(cands) > 1:
-        before = [(max((s for s, _ in c.mentions if s < pos), default=-1), i) for i, c in enumerate(cands)]
-        return cands[max(before)[1]]
+        if gender:
+            # "Mrs. Schlafly" is Phyllis, not John: keep the people whose first name fits.
+            fit = [c for c in cands if _first_name_gender(c.first) == gender]
+            if len(fit) == 1:
+                return fit[0]
+            cands = fit or cands
+        # A bare surname is the article's main bearer of it (most mentions so far), then the latest.
+        score = [(sum(1 for s, _ in c.mentions if s < pos),
+                  max((s for s, _ in c.mentions if s < pos), default=-1), i) for i, c in enumerate(cands)]
+        return cands[max(score)[2]]
     firsts = [c for c in by_first.get(word, []) if len(c.words) > 1]
     if len(firsts) == 1:
         return firsts[0]
     return None
+
+
+def _first_name_gender(word: str) -> str | None:
+    return _gender_table().get(word.lower())
+
+
+def _gender_table() -> dict[str, str]:
+    return mapping("first_names.tsv")
+
+
+def _honorific_gender(text: str, start: int) -> str | None:
+    """"m"/"f" when a gendered honorific ("Mrs.", "Mr.") stands right before ``start``."""
+    m = re.search(r"(\S+)\s+$", text[max(0, start - 8):start])
+    return mapping("titles_gender.tsv").get(m.group(1).lower()) if m else None
 
 
 def _ent_of(tok) -> Span | None:  # type: ignore[no-untyped-def]
@@ -257,9 +320,54 @@ def _assign_titles(text: str, facts: Facts, titles: list[TitleMatch], doc: Doc) 
             pre = _title_before(text, s, by_end)
             if pre is not None:
                 _add_title(p, _pre_title(text, pre, facts, mention_owner, doc))
+            else:
+                of = _title_of_before(text, s, starts, start_list)
+                if of is not None:
+                    _add_title(p, of)
             app = _title_after(text, e, starts, start_list)
             if app is not None:
                 _add_title(p, _appositive_title(text, app, facts))
+    _plural_titles(text, mention_owner, by_end)
+
+
+def _title_of_before(text: str, start: int, starts: list[TitleMatch], start_list: list[int]) -> Title | None:
+    """"UMWA Director of Government Affairs Phil Smith": title with its "of" part before a name."""
+    import bisect
+    i = bisect.bisect_left(start_list, start - 60)
+    for t in starts[i:]:
+        if t.end >= start:
+            break
+        m = _OF_BEFORE_NAME.match(text[t.end:start])
+        if m and not any(is_title(w) for w in m.group("org").split()):
+            org = " ".join(m.group("org").split())
+            return Title(title=f"{t.text} of {org}", org=org, place=None, span=(t.start, start - 1))
+    return None
+
+
+def _is_plural_title(title: str) -> bool:
+    """"Reps." (of "Rep."), "Sens.", "senators", "congressmen": a title naming several people."""
+    last = title.split()[-1].lower()
+    if last.endswith("men"):
+        return is_title(last[:-3] + "man")
+    if last.endswith("s.") and len(last) > 3:
+        return is_title(last[:-2] + ".")
+    return last.endswith("s") and not last.endswith("ss") and is_title(last[:-1])
+
+
+def _plural_titles(text: str, owners: list[tuple[int, int, Person]], by_end: dict[int, TitleMatch]) -> None:
+    """A plural title before a list of names belongs to each ("Sens. A (S.C.), B and C")."""
+    for k, (s, e, p) in enumerate(owners):
+        pre = _title_before(text, s, by_end)
+        if pre is None or not _is_plural_title(pre.text):
+            continue
+        prev_end = e
+        for s2, e2, p2 in owners[k + 1:k + 8]:
+            if s2 < prev_end:
+                continue
+            if not _LIST_NEXT.match(text[prev_end:s2]):
+                break
+            _add_title(p2, Title(title=pre.text, org=None, place=None, span=(pre.start, pre.end)))
+            prev_end = e2
 
 
 def _title_before(text: str, start: int, by_end: dict[int, TitleMatch]) -> TitleMatch | None:

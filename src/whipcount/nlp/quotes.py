@@ -10,8 +10,11 @@ Two sources of quotes, merged in text order:
   the opening mark (``Proto said: "``), or, for a quote standing alone, from the last speaker.
 * the dependency parse: a cue verb (``data/quote_verbs.txt``) with a clausal complement is
   *indirect* speech, its subject the source (``Swan denied Lieberman's event puts ...``);
-  ``CLAUSE, X said`` and ``according to X, CLAUSE`` are read the same way. An indirect quote
-  that contains a partial quote is *mixed*, and the partial quote is folded into it.
+  ``CLAUSE, X said`` and ``according to X, CLAUSE`` are read the same way. The learned model
+  of :mod:`whipcount.nlp.reported` adds what the cue list misses (``Clinton mentioned
+  disparaging remarks``, ``She wants to triple ...``) when its source could speak. An indirect
+  quote that contains a partial quote is *mixed*, and the partial quote is folded into it.
+* two halves of one sentence split by the attribution (``"A," he said, "b."``) are one quote.
 
 Speakers are mapped to entities by :class:`whipcount.nlp.coref.Resolver`. Results go to
 ``get_facts(doc).quotes`` (ids ``q1``.. in text order) and ``doc.spans["quotes"]``.
@@ -21,45 +24,29 @@ from __future__ import annotations
 
 import bisect
 import logging
-import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from ..models import Quote
-from .coref import Resolver, read_table
+from .coref import Resolver
 from .extensions import get_facts
+from .indirect import indirect_quotes, reported_candidates
+from .quote_common import MARKS, SENT_END, QuoteLexicon, load_quote_lexicon
+from .quote_common import DocIndex as _Doc
+from .quote_common import QuoteCand as _Cand
+from .quote_common import is_cue as _is_cue
+from .quote_common import trim_span as _trim_span
 from .quotemarks import MarkedRegion, scan_quotes
+from .reported import Candidate, subject_of
 
 LOGGER = logging.getLogger(__name__)
 
 SPAN_KEY = "quotes"
-MARKS = "\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
-SENT_END = re.compile(r"[.?!][\"'\u201d\u2019)]*(?:\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\s*$)")
 POST_TOKENS = 14        # how far after a closing mark a cue verb may be
 PRE_TOKENS = 25         # how far before an opening mark
+MERGE_GAP = 120         # most characters of attribution between two halves of one quote
 FLOAT_CHARS = 1200      # a standing-alone quote inherits a speaker this close before it
-SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
-
-
-@dataclass(frozen=True)
-class QuoteLexicon:
-    verbs: dict[str, str]          # lemma -> speech | commit | cognition | evidence
-    phrases: tuple[tuple[str, ...], ...]
-    title_words: frozenset[str]    # small words allowed lower case in a title
-
-
-@lru_cache(maxsize=1)
-def load_quote_lexicon() -> QuoteLexicon:
-    """Cue verbs and cue phrases, read once from the package data."""
-    verbs: dict[str, str] = {}
-    for row in read_table("quote_verbs.txt"):
-        verbs.setdefault(row[0].lower(), row[1] if len(row) > 1 else "speech")
-    phrases = tuple(tuple(r[0].lower().split()) for r in read_table("cue_phrases.txt"))
-    small = frozenset(r[0].lower() for r in read_table("title_words.txt"))
-    return QuoteLexicon(verbs=verbs, phrases=phrases, title_words=small)
 
 
 def looks_like_title(content: str, lex: QuoteLexicon) -> bool:
@@ -71,20 +58,6 @@ def looks_like_title(content: str, lex: QuoteLexicon) -> bool:
     caps = [w for w in words if w[0].isupper() or w[0].isdigit()]
     return len(caps) == len([w for w in words if w.lower() not in lex.title_words]) and bool(caps) \
         and not (len(words) >= 4 and content.rstrip()[-1:] in ".?!" and len(caps) < len(words))
-
-
-@dataclass
-class _Cand:
-    kind: str
-    start: int
-    end: int
-    cue: Token | None = None
-    source: Token | None = None      # head token of the speaker mention
-    region: int | None = None        # index of the top marked region
-    parent: _Cand | None = None      # the containing quote
-    inherit: bool = False            # takes the last speaker
-    confidence: float = 0.5
-    keep_without_speaker: bool = True
 
 
 @Language.factory("whipcount_quotes", assigns=["doc._.whipcount", "doc.spans"],
@@ -117,36 +90,6 @@ class QuoteFinder:
         return doc
 
 
-class _Doc:
-    """Token look-ups by character offset, built once per document."""
-
-    def __init__(self, doc: Doc, regions: list[MarkedRegion], text: str):
-        self.doc = doc
-        self.text = text
-        self.starts = [t.idx for t in doc]
-        self.top = [r for r in regions if r.depth == 0]
-        self.top_starts = [r.open_mark for r in self.top]
-
-    def token_at(self, char: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, char) - 1)
-
-    def tokens(self, start: int, end: int) -> list[Token]:
-        """Tokens starting in ``[start, end)``."""
-        i = bisect.bisect_left(self.starts, start)
-        j = bisect.bisect_left(self.starts, end)
-        return [self.doc[k] for k in range(i, j)]
-
-    def in_top_region(self, char: int) -> int | None:
-        """Index of the top-level region whose marks enclose ``char``."""
-        k = bisect.bisect_right(self.top_starts, char) - 1
-        if k >= 0:
-            r = self.top[k]
-            close = r.close_mark if r.close_mark is not None else r.end
-            if r.open_mark <= char <= close:
-                return k
-        return None
-
-
 def find_quotes(doc: Doc, lex: QuoteLexicon | None = None) -> list[Quote]:
     """All quotes of ``doc`` with speakers, as :class:`~whipcount.models.Quote` objects."""
     lex = lex or load_quote_lexicon()
@@ -154,8 +97,8 @@ def find_quotes(doc: Doc, lex: QuoteLexicon | None = None) -> list[Quote]:
     regions = scan_quotes(text)
     d = _Doc(doc, regions, text)
     used_cues: set[int] = set()
-    cands = _marked_quotes(d, regions, lex, used_cues)
-    cands += _indirect_quotes(d, lex, used_cues, cands)
+    cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues))
+    cands += indirect_quotes(d, lex, used_cues, cands)
     cands = _fold_partials(cands)
     return _to_quotes(d, cands, Resolver(doc, get_facts(doc)))
 
@@ -220,9 +163,10 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
             cue, src = _speaker_after(d, after, post_hi, content, lex)
             if cue is None and pre_clause:
                 cue, src = _speaker_before(d, clause_lo, first.open_mark, lex)
-            if cue is not None:
+            if src is not None:
                 cand.cue, cand.source, cand.confidence = cue, src, 0.9
-                used_cues.add(cue.i)
+                if cue is not None:
+                    used_cues.add(cue.i)
             elif is_title:
                 continue
             elif (last_direct is not None and not pre_clause
@@ -255,6 +199,49 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
     return cands
 
 
+def _merge_split_quotes(d: _Doc, cands: list[_Cand]) -> list[_Cand]:
+    """'"A," Baker said, "b."': one sentence interrupted by its attribution is one quote.
+
+    Two top-level direct quotes of one paragraph merge when the second goes on with the
+    first's sentence (it starts in lower case), only the attribution of one of them (or
+    nothing) stands between them, and they do not name different speakers.
+    """
+    out: list[_Cand] = []
+    prev: _Cand | None = None
+    for c in cands:
+        if c.parent is not None or c.kind != "direct":
+            out.append(c)
+            if c.parent is None:
+                prev = None
+            continue
+        if prev is not None and _same_quote(d, prev, c):
+            prev.end = c.end
+            if prev.source is None and c.source is not None:
+                prev.cue, prev.source, prev.confidence, prev.inherit = c.cue, c.source, c.confidence, False
+            for o in out:
+                if o.parent is c:
+                    o.parent = prev
+            continue
+        out.append(c)
+        prev = c
+    return out
+
+
+def _same_quote(d: _Doc, a: _Cand, b: _Cand) -> bool:
+    gap = d.text[a.end:b.start]
+    if "\n" in gap or len(gap) > MERGE_GAP:
+        return False
+    if a.source is not None and b.source is not None and a.source.i != b.source.i:
+        return False
+    body = d.text[b.start:b.end].lstrip(" .…[(-—–" + MARKS)
+    if not body[:1].islower() or d.text[a.start:a.end].rstrip()[-1:] in ".?!":
+        return False  # a new sentence is a new quote; only '"A," he said, "b ..."' is one
+    if not gap.strip(" " + MARKS):
+        return True
+    cue = b.cue if b.source is not None else a.cue
+    return cue is not None and a.end <= cue.idx < b.start
+
+
 def _extend_partial(d: _Doc, cand: _Cand) -> None:
     """'called Trump a "pathological liar"': the reported part is the cue's words after it.
 
@@ -269,7 +256,8 @@ def _extend_partial(d: _Doc, cand: _Cand) -> None:
         return
     toks = [t for t in cue.subtree if t.i > cue.i and t.dep_ not in ("prep", "advmod", "npadvmod")
             or t.i > cue.i and any(cand.start <= x.idx < cand.end for x in t.subtree)]
-    toks = [t for t in toks if t.sent == cue.sent]
+    sent = cue.sent  # Token.sent walks the sentence: look it up once, not once per token
+    toks = [t for t in toks if sent.start <= t.i < sent.end]
     if not toks:
         return
     lo, hi = min(t.i for t in toks), max(t.i for t in toks)
@@ -309,27 +297,7 @@ def _direct_or_partial(pre_clause: str, content: str, lex: QuoteLexicon) -> str:
     return "partial"
 
 
-def _is_cue(tok: Token, lex: QuoteLexicon) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.verbs
-
-
-def _subject(tok: Token) -> Token | None:
-    """The source of a cue verb: its subject, a conjoined verb's subject, or 'said X'."""
-    for c in tok.children:
-        if c.dep_ in ("nsubj", "csubj"):
-            return c
-    if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
-        for c in tok.head.children:
-            if c.dep_ == "nsubj":
-                return c
-    # inverted attribution: "said Robert Proto, president of ..."
-    for c in tok.rights:
-        if c.dep_ in ("dobj", "attr", "npadvmod", "oprd", "appos", "dep") and c.pos_ in ("PROPN", "PRON", "NOUN"):
-            return c
-    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-    if nxt is not None and nxt.pos_ in ("PROPN",):
-        return nxt
-    return None
+_subject = subject_of
 
 
 def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
@@ -357,6 +325,18 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
             if k > 8:
                 continue
         return tok, src
+    if open_end:
+        # '," Trump shot back': any verb right after an open-ended quote, with its subject
+        for k, tok in enumerate(toks[:5]):
+            if tok.text in (".", "?", "!", ";") or any(ch in tok.text for ch in "\u201c\""):
+                break
+            if tok.pos_ == "VERB" and tok.dep_ not in ("aux", "auxpass", "amod", "nsubj", "nsubjpass"):
+                src = _subject(tok)
+                if (src is not None and (src.pos_ in ("PROPN", "PRON") or src.text[:1].isupper())
+                        and src.i < tok.i
+                        and d.in_top_region(src.idx) is None):
+                    return tok, src
+                break
     return None, None
 
 
@@ -373,6 +353,17 @@ def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
             src = _subject(tok)
             if src is not None and src.idx < hi:
                 return tok, src
+    if d.text[lo:hi].rstrip().endswith(":") and toks:
+        # 'Auerbach went so far as to say: "' / 'Skelly: "': the frame's subject, or its name
+        roots = [t for t in toks if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+        if roots:
+            src = _subject(roots[-1])
+            if src is not None and src.idx < hi:
+                return roots[-1], src
+        elif len(toks) <= 5:
+            names = [t for t in toks if t.pos_ == "PROPN"]
+            if names:
+                return None, names[-1]
     return None, None
 
 
@@ -430,99 +421,14 @@ def _nested_quote(d: _Doc, parent: MarkedRegion, r: MarkedRegion, lex: QuoteLexi
 
 # ---- indirect speech --------------------------------------------------------------------
 
-def _indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
-                     marked: list[_Cand]) -> list[_Cand]:
-    doc, text = d.doc, d.text
-    direct = sorted((c.start, c.end) for c in marked if c.kind == "direct" and c.parent is None)
-    direct_starts = [a for a, _ in direct]
-    out: list[_Cand] = []
-    for tok in doc:
-        low = tok.lower_
-        if d.in_top_region(tok.idx) is not None:
-            continue
-        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            cand = _according_to(d, tok)
-        elif _is_cue(tok, lex) and tok.i not in used_cues:
-            cand = _reported_clause(d, tok, lex)
-        else:
-            continue
-        if cand is None:
-            continue
-        if cand.source is not None and d.in_top_region(cand.source.idx) is not None:
-            continue
-        # content that is mostly a direct quote is that quote's, not a new one
-        inside = 0
-        k = bisect.bisect_right(direct_starts, cand.end) - 1
-        while k >= 0 and direct[k][1] > cand.start:
-            a, b = direct[k]
-            inside += max(0, min(b, cand.end) - max(a, cand.start))
-            k -= 1
-        if inside > 0.4 * (cand.end - cand.start):
-            continue
-        out.append(cand)
-    return out
-
-
-def _trim_span(d: _Doc, toks: list[Token], keep_marks: bool = False) -> tuple[int, int] | None:
-    """Character span of ``toks`` without a leading 'that', edge punctuation or marks."""
-    while toks and (toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether", "if")
-                    or toks[0].is_punct and not (keep_marks and toks[0].text[:1] in MARKS)
-                    or toks[0].is_space):
-        toks = toks[1:]
-    while toks and (toks[-1].is_punct and not (keep_marks and toks[-1].text[:1] in MARKS)
-                    or toks[-1].is_space or toks[-1].dep_ == "cc"):
-        toks = toks[:-1]
-    if len(toks) < 3:
-        return None
-    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    while not keep_marks and start < end and d.text[start] in MARKS:
-        start += 1
-    return start, end
-
-
-def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
-    cls = lex.verbs[tok.lemma_.lower()]
-    if cls == "name":
-        return None  # 'called X "Y"' is only read around a partial quote
-    src = _subject(tok)
-    if src is None or src.dep_ == "expl" or src.lower_ in ("it",) and cls == "speech":
-        return None
-    comps = [c for c in tok.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and cls == "commit")]
-    span = None
-    if tok.dep_ == "parataxis" and tok.head.i < tok.i:
-        # "CLAUSE, Proto said, ..." : the clause is the head's words before the attribution
-        left = tok.left_edge.i
-        sent = tok.sent
-        toks = [t for t in tok.head.subtree if sent.start <= t.i < left]
-        span = _trim_span(d, toks)
-    elif comps:
-        comp = comps[0]
-        toks = [t for t in comp.subtree if not (tok.i <= t.i < tok.i + 1)]
-        if comp.i < tok.i:
-            toks = [t for t in toks if t.i < min(tok.i, src.left_edge.i)]
-        span = _trim_span(d, toks)
-    if span is None:
-        return None
-    return _Cand(kind="indirect", start=span[0], end=span[1], cue=tok, source=src,
-                 confidence=0.7 if cls in ("speech", "commit") else 0.55)
-
-
-def _according_to(d: _Doc, tok: Token) -> _Cand | None:
-    to = d.doc[tok.i + 1]
-    src = next((c for c in to.children if c.dep_ == "pobj"), None)
-    if src is None:
-        return None
-    sent = tok.sent
-    phrase_lo = tok.i
-    phrase_hi = max(t.i for t in to.subtree) + 1
-    if phrase_lo - sent.start <= 1:
-        toks = list(d.doc[phrase_hi:sent.end])
-    else:
-        toks = list(d.doc[sent.start:phrase_lo])
-    span = _trim_span(d, toks)
-    if span is None:
-        return None
-    return _Cand(kind="indirect", start=span[0], end=span[1], cue=tok, source=src, confidence=0.7)
+def training_candidates(doc: Doc, lex: QuoteLexicon | None = None) -> list[tuple[Candidate, list[str]]]:
+    """``reported_candidates`` of a parsed Doc, for eval/train_quotes.py."""
+    lex = lex or load_quote_lexicon()
+    regions = scan_quotes(doc.text)
+    d = _Doc(doc, regions, doc.text)
+    used_cues: set[int] = set()
+    cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues))
+    return reported_candidates(d, lex, used_cues, cands)
 
 
 def _fold_partials(cands: list[_Cand]) -> list[_Cand]:
@@ -569,6 +475,19 @@ def _mention(tok: Token) -> tuple[int, int]:
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
 
+def _name_in_apposition(tok: Token) -> Token:
+    """'The columnist David Auerbach': the name beside a common-noun head is the speaker."""
+    if tok.pos_ == "NOUN":
+        for c in tok.children:
+            if c.dep_ in ("appos", "compound") and c.pos_ == "PROPN" and c.i == tok.i + len(
+                    [t for t in c.lefts]) + 1:
+                return c
+        for c in tok.rights:
+            if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i <= tok.i + 3:
+                return c
+    return tok
+
+
 def _mention_text(tok: Token, span: tuple[int, int], text: str) -> str | None:
     """The speaker's words when no entity matched: the name run, or the noun phrase."""
     if tok.pos_ == "PRON":
@@ -593,6 +512,7 @@ def _to_quotes(d: _Doc, cands: list[_Cand], resolver: Resolver) -> list[Quote]:
         speaker = speaker_id = None
         speaker_span = None
         if c.source is not None:
+            c.source = _name_in_apposition(c.source)
             speaker_span = _mention(c.source)
             ent = resolver.resolve(c.source, *speaker_span)
             if ent is not None:
@@ -603,7 +523,8 @@ def _to_quotes(d: _Doc, cands: list[_Cand], resolver: Resolver) -> list[Quote]:
             if c.kind == "direct" and c.parent is None:
                 last = (speaker, speaker_id, speaker_span)
         elif c.inherit and last is not None:
-            speaker, speaker_id = last[0], last[1]
+            # a floating quote's local mention is the attribution it inherits ('"A," he said. "B."')
+            speaker, speaker_id, speaker_span = last
         cue_span = None
         if c.cue is not None:
             cue_span = (c.cue.idx, c.cue.idx + len(c.cue.text))

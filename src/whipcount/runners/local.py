@@ -169,7 +169,13 @@ def map_chunks(chunks: Iterable[Sequence[Item]], settings: Settings) -> Iterator
 
 def _init_worker(settings: Settings) -> None:
     """Load the pipeline once per worker process, before the first chunk arrives."""
+    import logging
+
+    from ..logs import setup_logging
     from ..nlp.pipeline import load_pipeline
+
+    if not logging.getLogger().handlers:  # a spawned worker has no logging set up
+        setup_logging()
 
     load_pipeline(settings.model, settings.components)
 

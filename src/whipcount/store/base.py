@@ -38,6 +38,20 @@ MAX_LIMIT = 100_000
 
 
 @dataclass
+class Page:
+    """One page of a list query: the rows, how many match in all, and the window asked for."""
+
+    rows: list[Row]
+    total: int
+    limit: int
+    offset: int
+
+
+REVIEW_STATES: tuple[str, ...] = ("confirmed", "rejected")
+FACT_KINDS: dict[str, str] = {"e": "endorsement", "q": "quote", "s": "stance"}
+
+
+@dataclass
 class WriteResult:
     """What one ``write_records`` call did: records stored, and records skipped as duplicates."""
 
@@ -105,6 +119,95 @@ class Store(ABC):
     def counts(self) -> dict[str, int]:
         """How many articles, people, organizations, quotes, endorsements, stances are stored."""
 
+    # -- reading for the web app and API (paginated, review-aware) ---------------------------
+    # Fact ids: "e<pk>", "q<pk>", "s<pk>" (endorsement, quote, stance row of this store).
+    # Rejected facts are left out unless include_rejected; every fact row carries "fact_id" and
+    # "review" (None, "confirmed" or "rejected").
+    @abstractmethod
+    def find_articles(self, search: str | None = None, limit: int = DEFAULT_LIMIT,
+                      offset: int = 0) -> Page:
+        """Article rows (as :meth:`articles`, newest stored first) with the total matching."""
+
+    @abstractmethod
+    def find_endorsements(self, *, endorser: str | None = None, endorsee: str | None = None,
+                          status: str | None = None, office: str | None = None,
+                          race: str | None = None, since: str | None = None,
+                          until: str | None = None, article: str | None = None,
+                          endorser_id: str | None = None, endorsee_id: str | None = None,
+                          include_rejected: bool = False, limit: int = DEFAULT_LIMIT,
+                          offset: int = 0) -> Page:
+        """Endorsement rows, newest article first, plus ``fact_id``, ``review``, ``date``,
+        ``article_title``, ``published`` and ``endorser_kind`` (an organization's kind,
+        "person", or None).
+
+        Name filters as :meth:`endorsements`; ``race`` is the office, exact but case-blind;
+        ``since``/``until`` are ISO date prefixes compared with the endorsement's date (its
+        ``when``, else the article's published date); ``endorser_id``/``endorsee_id`` are
+        store-level ids of a person or organization.
+        """
+
+    @abstractmethod
+    def find_quotes(self, *, speaker: str | None = None, search: str | None = None,
+                    article: str | None = None, kind: str | None = None,
+                    speaker_id: str | None = None, include_rejected: bool = False,
+                    limit: int = DEFAULT_LIMIT, offset: int = 0) -> Page:
+        """Quote rows (as :meth:`quotes` plus ``fact_id``, ``review``, ``article_title``,
+        ``published``), newest first (also with ``search``: full text, as :meth:`quotes`)."""
+
+    @abstractmethod
+    def find_people(self, name: str | None = None, limit: int = DEFAULT_LIMIT,
+                    offset: int = 0) -> Page:
+        """People rows (as :meth:`people`) with the total matching."""
+
+    @abstractmethod
+    def person(self, person_id: str, include_rejected: bool = False,
+               limit: int = 50) -> Row | None:
+        """One person by store id: the :meth:`people` row plus ``quotes``, ``endorsements_given``,
+        ``endorsements_received`` (each ``{"total", "items"}``, at most ``limit`` items, newest
+        first; received ones with ``endorser_titles``), ``received_by_status`` and ``stances``;
+        None when unknown."""
+
+    @abstractmethod
+    def organization(self, org_id: str, include_rejected: bool = False,
+                     limit: int = 50) -> Row | None:
+        """One organization by store id: ``{id, name, kind, members, aliases, articles}`` plus
+        ``quotes``, ``endorsements_given``, ``endorsements_received`` and ``stances`` as in
+        :meth:`person`; None when unknown."""
+
+    @abstractmethod
+    def races(self, include_rejected: bool = False) -> list[Row]:
+        """Every office endorsements name: ``{office, endorsements, candidates: [{name, id,
+        counts: {status: n}, total}]}``, most endorsements first."""
+
+    @abstractmethod
+    def race(self, office: str, include_rejected: bool = False, limit: int = 300) -> Row | None:
+        """One race (office, case-blind): the :meth:`races` row plus ``endorsements`` (at most
+        ``limit``, newest first, each with ``endorser_titles``) and ``timeline`` (``{date,
+        endorsee, status, n}`` per day); None when no endorsement names that office."""
+
+    @abstractmethod
+    def article_facts(self, article_id: str) -> Row | None:
+        """Store ids of one article's entities and facts: ``{"entities": {"p1": person id,
+        "o1": org id}, "facts": {"e1": {"fact_id", "review"}, "q1": ..., "s1": ...}}`` (stances
+        numbered s1, s2, ... in record order); None when the article is unknown."""
+
+    @abstractmethod
+    def review_fact(self, fact_id: str, state: str, note: str | None = None) -> Row | None:
+        """Set the review state ("confirmed" or "rejected") of a fact; the fact is never deleted.
+        Returns ``{fact_id, kind, state, note, reviewed_at}``, or None for an unknown fact."""
+
+    @abstractmethod
+    def data_version(self) -> str:
+        """A cheap token that changes whenever articles are stored or a fact is reviewed (for
+        caching expensive summaries such as :meth:`races`)."""
+
+    @abstractmethod
+    def review_queue(self, state: str | None = None, limit: int = DEFAULT_LIMIT,
+                     offset: int = 0) -> Page:
+        """Endorsements, quotes and stances to review, least confident first: ``state`` None
+        means not yet reviewed, else "confirmed" or "rejected". Rows ``{fact_id, kind,
+        article_id, local_id, summary, evidence, span, confidence, review}``."""
+
     # -- lifetime --------------------------------------------------------------------------
     @abstractmethod
     def close(self) -> None:
@@ -150,7 +253,11 @@ def open_store(url: str, create: bool = True) -> Store:
     url = url.strip()
     scheme = url.split(":", 1)[0].lower() if "://" in url else ""
     if scheme in ("postgresql", "postgres"):
-        raise WhipcountError(E.E012.format(url=_redact(url)))
+        try:
+            from .postgres import PostgresStore
+        except ImportError as exc:  # psycopg missing: the postgres extra is not installed
+            raise WhipcountError(E.E012.format(url=_redact(url))) from exc
+        return PostgresStore(url, create=create)
     if scheme == "sqlite":
         path = url[len("sqlite://"):]
         if path.startswith("/"):

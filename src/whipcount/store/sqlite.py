@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -17,16 +16,21 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import E, StoreError
-from ..models import Record, Span
+from ..models import Record
 from .base import DEFAULT_LIMIT, Row, Store, WriteResult, check_limit, entity_key
+from .rows import (ARTICLE_COLUMNS, ENDORSEMENT_COLUMNS, ORG_MENTION_COLUMNS, PERSON_MENTION_COLUMNS,
+                   QUOTE_COLUMNS, STANCE_COLUMNS, TITLE_COLUMNS, merge_kb, record_rows, search_terms)
+from .rows import like_escape as _like_escape
+from .rows import pair as _pair
 from .sqlite_schema import MIGRATIONS
+from .sqlite_web import SQLiteWebQueries
 
 LOGGER = logging.getLogger(__name__)
 
 _IN_CHUNK = 500  # bound parameters per IN (...) query
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteWebQueries, Store):
     """A store in one SQLite file (or ``:memory:``). Safe to share between threads."""
 
     def __init__(self, path: str, timeout: float = 30.0) -> None:
@@ -104,78 +108,27 @@ class SQLiteStore(Store):
         return result
 
     def _insert_record(self, conn: sqlite3.Connection, record: Record) -> bool:
-        art = record.article
-        sha = art.sha256
-        if conn.execute("SELECT 1 FROM articles WHERE sha256 = ?", (sha,)).fetchone():
+        rows = record_rows(record)  # flattening (shared with PostgreSQL) before any write
+        if conn.execute("SELECT 1 FROM articles WHERE sha256 = ?", (rows.sha256,)).fetchone():
             return False
-        article_id = self._free_article_id(conn, art.id, sha)
-        data = record.to_dict(with_text=True)
-        data["article"]["id"] = article_id
-        version = record.extractor.version
-        cur = conn.execute(
-            "INSERT INTO articles(id, sha256, source, title, published, url, extractor_name,"
-            " extractor_version, extractor_model, record) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (article_id, sha, art.source, art.title, art.published, art.url,
-             record.extractor.name, version, record.extractor.model,
-             json.dumps(data, ensure_ascii=False)))
+        article_id = self._free_article_id(conn, rows.wanted_id, rows.sha256)
+        cur = conn.execute(_insert_sql("articles", ARTICLE_COLUMNS), rows.article_row(article_id))
         apk = cur.lastrowid
-        # local id ("p1", "o2") -> (store-level id, kind), for linking quotes and endorsements
-        local: dict[str, str] = {}
-        for p in record.people:
-            person_pk, person_id = self._upsert_person(conn, p.name, p.party, p.kb)
-            local[p.id] = person_id
-            first = min(p.mentions) if p.mentions else (None, None)
-            mcur = conn.execute(
-                "INSERT INTO person_mentions(article_pk, local_id, person_pk, name, party, kb,"
-                " mentions, span_start, span_end, extractor_version) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (apk, p.id, person_pk, p.name, p.party, json.dumps(p.kb),
-                 json.dumps([list(m) for m in p.mentions]), first[0], first[1], version))
+        for p in rows.people:
+            person_pk, _ = self._upsert_person(conn, p.name, p.party, p.kb)
+            mcur = conn.execute(_insert_sql("person_mentions", ("article_pk", "person_pk", *PERSON_MENTION_COLUMNS)),
+                                (apk, person_pk, *p.mention))
             for t in p.titles:
-                ts = _span(t.span)
-                conn.execute(
-                    "INSERT INTO titles(article_pk, mention_pk, person_pk, title, org, place,"
-                    " span_start, span_end, extractor_version) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (apk, mcur.lastrowid, person_pk, t.title, t.org, t.place, ts[0], ts[1], version))
-        for o in record.organizations:
-            org_pk, org_id = self._upsert_org(conn, o.name, o.kind, o.members)
-            local[o.id] = org_id
-            first = min(o.mentions) if o.mentions else (None, None)
-            conn.execute(
-                "INSERT INTO org_mentions(article_pk, local_id, org_pk, name, kind, members, aliases,"
-                " parent, mentions, span_start, span_end, extractor_version)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (apk, o.id, org_pk, o.name, o.kind, o.members, json.dumps(o.aliases), o.parent,
-                 json.dumps([list(m) for m in o.mentions]), first[0], first[1], version))
-        for q in record.quotes:
-            ss, cs = _span(q.speaker_span), _span(q.cue_span)
-            conn.execute(
-                "INSERT INTO quotes(article_pk, local_id, kind, text, span_start, span_end, speaker,"
-                " speaker_key, speaker_id, speaker_store_id, speaker_start, speaker_end, cue,"
-                " cue_start, cue_end, nested_in, confidence, extractor_version)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (apk, q.id, q.kind, q.text, int(q.span[0]), int(q.span[1]), q.speaker,
-                 entity_key(q.speaker) if q.speaker else None, q.speaker_id,
-                 local.get(q.speaker_id or ""), ss[0], ss[1], q.cue, cs[0], cs[1], q.nested_in,
-                 float(q.confidence), version))
-        for e in record.endorsements:
-            conn.execute(
-                "INSERT INTO endorsements(article_pk, local_id, endorser, endorser_key, endorser_id,"
-                " endorser_store_id, endorser_detail, endorsee, endorsee_key, endorsee_id,"
-                " endorsee_store_id, office, status, evidence, evidence_start, evidence_end,"
-                " when_date, confidence, extractor_version)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (apk, e.id, e.endorser, entity_key(e.endorser), e.endorser_id,
-                 local.get(e.endorser_id or ""), e.endorser_detail, e.endorsee,
-                 entity_key(e.endorsee), e.endorsee_id, local.get(e.endorsee_id or ""), e.office,
-                 e.status, e.evidence, int(e.evidence_span[0]), int(e.evidence_span[1]), e.when,
-                 float(e.confidence), version))
-        for s in record.stances:
-            conn.execute(
-                "INSERT INTO stances(article_pk, holder, holder_key, holder_id, topic, polarity,"
-                " evidence, evidence_start, evidence_end, extractor_version)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (apk, s.holder, entity_key(s.holder), s.holder_id, s.topic, s.polarity, s.evidence,
-                 int(s.evidence_span[0]), int(s.evidence_span[1]), version))
+                conn.execute(_insert_sql("titles", ("article_pk", "mention_pk", "person_pk", *TITLE_COLUMNS)),
+                             (apk, mcur.lastrowid, person_pk, *t))
+        for o in rows.orgs:
+            org_pk, _ = self._upsert_org(conn, o.name, o.kind, o.members)
+            conn.execute(_insert_sql("org_mentions", ("article_pk", "org_pk", *ORG_MENTION_COLUMNS)), (apk, org_pk, *o.mention))
+        for table, columns, values in (("quotes", QUOTE_COLUMNS, rows.quotes),
+                                       ("endorsements", ENDORSEMENT_COLUMNS, rows.endorsements),
+                                       ("stances", STANCE_COLUMNS, rows.stances)):
+            if values:
+                conn.executemany(_insert_sql(table, ("article_pk", *columns)), [(apk, *v) for v in values])
         return True
 
     def _free_article_id(self, conn: sqlite3.Connection, wanted: str, sha: str) -> str:
@@ -196,10 +149,7 @@ class SQLiteStore(Store):
             cur = conn.execute("INSERT INTO people(id, name, party, kb) VALUES (?,?,?,?)",
                                (key, name, party, json.dumps(kb or {})))
             return int(cur.lastrowid or 0), key
-        merged = json.loads(row[2] or "{}")
-        for k, v in (kb or {}).items():
-            if merged.get(k) is None:
-                merged[k] = v
+        merged = merge_kb(json.loads(row[2] or "{}"), kb)
         conn.execute("UPDATE people SET party = COALESCE(party, ?), kb = ? WHERE pk = ?",
                      (party, json.dumps(merged), row[0]))
         return int(row[0]), key
@@ -389,18 +339,8 @@ def fts_query(text: str) -> str:
     Every term is quoted, so FTS5 operators and punctuation in the input cannot break the query.
     """
     terms: list[str] = []
-    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
-        if phrase:
-            words = re.findall(r"\w+", phrase)
-            if words:
-                terms.append('"' + " ".join(words) + '"')
-            continue
-        words = re.findall(r"\w+", word)
-        if not words:
-            continue
-        terms.extend(f'"{w}"' for w in words)
-        if word.endswith("*"):
-            terms[-1] += "*"
+    for words, prefix in search_terms(text):
+        terms.append('"' + " ".join(words) + '"' + ("*" if prefix else ""))
     return " ".join(terms)
 
 
@@ -413,13 +353,6 @@ def _name_filter(column: str, name: str | None) -> tuple[str, list[Any]]:
             [f"%-{_like_escape(key)}-%"])
 
 
-def _like_escape(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _span(s: Span | None) -> tuple[int | None, int | None]:
-    return (int(s[0]), int(s[1])) if s is not None else (None, None)
-
-
-def _pair(a: int | None, b: int | None) -> list[int] | None:
-    return [a, b] if a is not None and b is not None else None
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """INSERT of one row into ``table`` (names come from the column tuples, never from input)."""
+    return f"INSERT INTO {table}({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})"

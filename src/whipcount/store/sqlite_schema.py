@@ -190,4 +190,32 @@ _V1: tuple[str, ...] = (
     "CREATE INDEX stances_holder ON stances(holder_key)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1]
+# Migration 2: fact review state for the web review queue, and the indexes the web pages need.
+# A review is one row per fact (kind + the fact's row pk), updated in place; facts themselves are
+# never deleted, a rejected fact is only hidden by default.
+_V2: tuple[str, ...] = (
+    """
+    CREATE TABLE fact_reviews (
+        pk INTEGER PRIMARY KEY,
+        fact_kind TEXT NOT NULL CHECK (fact_kind IN ('endorsement', 'quote', 'stance')),
+        fact_pk INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('confirmed', 'rejected')),
+        note TEXT,
+        reviewed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        UNIQUE (fact_kind, fact_pk)
+    )""",
+    "CREATE INDEX fact_reviews_state ON fact_reviews(fact_kind, state, fact_pk)",
+    "CREATE INDEX endorsements_endorser_store ON endorsements(endorser_store_id, article_pk)",
+    "CREATE INDEX endorsements_endorsee_store ON endorsements(endorsee_store_id, article_pk)",
+    # races: office + endorsee + status, answered from the index alone
+    "CREATE INDEX endorsements_race ON endorsements(office COLLATE NOCASE, endorsee_key, status)",
+    # a race's latest endorsements without sorting all of them
+    "CREATE INDEX endorsements_race_latest ON endorsements(office COLLATE NOCASE, article_pk)",
+    # a person's distinct titles from the index alone (people in the news have thousands)
+    "CREATE INDEX titles_person_title ON titles(person_pk, title)",
+    # a person's latest quotes and stances without sorting all of them
+    "CREATE INDEX quotes_speaker_store_latest ON quotes(speaker_store_id, article_pk)",
+    "CREATE INDEX stances_holder_latest ON stances(holder_key, article_pk)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]

@@ -1,0 +1,168 @@
+"""Reported (indirect) speech from the dependency parse: cue-verb rules plus a learned model.
+
+* rules: a cue verb of ``data/quote_verbs.txt`` with a clausal complement is indirect speech,
+  its subject the source (``Swan denied Lieberman's event puts ...``); ``CLAUSE, X said`` and
+  ``according to X, CLAUSE`` are read the same way;
+* the model of :mod:`whipcount.nlp.reported` adds what the cue list misses (``Clinton
+  mentioned disparaging remarks``, ``She wants to triple ...``) when its source could speak.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+
+from spacy.tokens import Token
+
+from .quote_common import DocIndex as _Doc
+from .quote_common import QuoteCand as _Cand
+from .quote_common import QuoteLexicon, is_cue as _is_cue, trim_span as _trim_span
+from .reported import Candidate, candidates, features, load_model, subject_of
+
+LOGGER = logging.getLogger(__name__)
+
+_subject = subject_of
+
+
+def reported_candidates(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
+                        marked: list[_Cand]) -> list[tuple[Candidate, list[str]]]:
+    """The parse's (cue, content) candidates with their features, as the model sees them.
+
+    Cues already used by a marked quote are left out, and so are contents that are mostly a
+    direct quote (that quote is attributed already).
+    """
+    direct = sorted((c.start, c.end) for c in marked if c.kind == "direct" and c.parent is None)
+    direct_starts = [a for a, _ in direct]
+    out: list[tuple[Candidate, list[str]]] = []
+    for cand in candidates(d.doc, skip=lambda t: t.i in used_cues, speech=lex.speech):
+        if cand.source is not None and d.in_top_region(cand.source.idx) is not None:
+            continue
+        inside = 0
+        k = bisect.bisect_right(direct_starts, cand.end) - 1
+        while k >= 0 and direct[k][1] > cand.start:
+            a, b = direct[k]
+            inside += max(0, min(b, cand.end) - max(a, cand.start))
+            k -= 1
+        if inside > 0.4 * (cand.end - cand.start):
+            continue
+        feats = features(cand, lex.verbs, d.in_top_region(cand.cue.idx) is not None, d.text)
+        out.append((cand, feats))
+    return out
+
+
+def indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
+                     marked: list[_Cand]) -> list[_Cand]:
+    """Reported speech: the cue-verb rules, plus what the learned model adds above its threshold.
+
+    A model candidate is kept only when its source could speak (:func:`_agentive`); where a
+    rule and a model candidate overlap, the rule's reading wins.
+    """
+    rules = _rule_indirect_quotes(d, lex, used_cues, marked)
+    model = load_model()
+    if model is None:
+        return rules
+    scored: list[_Cand] = []
+    for cand, feats in reported_candidates(d, lex, used_cues, marked):
+        if cand.source is None:
+            if not any(c.dep_ == "auxpass" for c in cand.cue.children):
+                continue  # only a passive ('it was reported that') may go without a source
+        elif not _agentive(cand.source, lex):
+            continue
+        p = model.probability(feats)
+        if p >= model.threshold:
+            scored.append(_Cand(kind="indirect", start=cand.start, end=cand.end, cue=cand.cue,
+                                source=cand.source, confidence=round(p, 3)))
+    scored.sort(key=lambda c: -c.confidence)
+    kept: list[_Cand] = list(rules)
+    for c in scored:
+        n = c.end - c.start
+        if any(min(k.end, c.end) - max(k.start, c.start) > 0.5 * min(n, k.end - k.start) for k in kept):
+            continue
+        kept.append(c)
+    return kept
+
+
+def _agentive(tok: Token, lex: QuoteLexicon) -> bool:
+    """A token that can be a source: a name, a pronoun, a person or a group or document noun."""
+    if tok.pos_ in ("PRON", "PROPN") or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    lemma = tok.lemma_.lower()
+    return lemma in lex.source_nouns or tok.lower_ in lex.source_nouns
+
+
+def _rule_indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
+                          marked: list[_Cand]) -> list[_Cand]:
+    doc = d.doc
+    direct = sorted((c.start, c.end) for c in marked if c.kind == "direct" and c.parent is None)
+    direct_starts = [a for a, _ in direct]
+    out: list[_Cand] = []
+    for tok in doc:
+        low = tok.lower_
+        if d.in_top_region(tok.idx) is not None:
+            continue
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            cand = _according_to(d, tok)
+        elif _is_cue(tok, lex) and tok.i not in used_cues:
+            cand = _reported_clause(d, tok, lex)
+        else:
+            continue
+        if cand is None:
+            continue
+        if cand.source is not None and d.in_top_region(cand.source.idx) is not None:
+            continue
+        # content that is mostly a direct quote is that quote's, not a new one
+        inside = 0
+        k = bisect.bisect_right(direct_starts, cand.end) - 1
+        while k >= 0 and direct[k][1] > cand.start:
+            a, b = direct[k]
+            inside += max(0, min(b, cand.end) - max(a, cand.start))
+            k -= 1
+        if inside > 0.4 * (cand.end - cand.start):
+            continue
+        out.append(cand)
+    return out
+
+
+def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
+    cls = lex.verbs[tok.lemma_.lower()]
+    if cls == "name":
+        return None  # 'called X "Y"' is only read around a partial quote
+    src = _subject(tok)
+    if src is None or src.dep_ == "expl" or src.lower_ in ("it",) and cls == "speech":
+        return None
+    comps = [c for c in tok.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and cls == "commit")]
+    span = None
+    if tok.dep_ == "parataxis" and tok.head.i < tok.i:
+        # "CLAUSE, Proto said, ..." : the clause is the head's words before the attribution
+        left = tok.left_edge.i
+        sent = tok.sent
+        toks = [t for t in tok.head.subtree if sent.start <= t.i < left]
+        span = _trim_span(d, toks)
+    elif comps:
+        comp = comps[0]
+        toks = [t for t in comp.subtree if not (tok.i <= t.i < tok.i + 1)]
+        if comp.i < tok.i:
+            toks = [t for t in toks if t.i < min(tok.i, src.left_edge.i)]
+        span = _trim_span(d, toks)
+    if span is None:
+        return None
+    return _Cand(kind="indirect", start=span[0], end=span[1], cue=tok, source=src,
+                 confidence=0.7 if cls in ("speech", "commit") else 0.55)
+
+
+def _according_to(d: _Doc, tok: Token) -> _Cand | None:
+    to = d.doc[tok.i + 1]
+    src = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if src is None:
+        return None
+    sent = tok.sent
+    phrase_lo = tok.i
+    phrase_hi = max(t.i for t in to.subtree) + 1
+    if phrase_lo - sent.start <= 1:
+        toks = list(d.doc[phrase_hi:sent.end])
+    else:
+        toks = list(d.doc[sent.start:phrase_lo])
+    span = _trim_span(d, toks)
+    if span is None:
+        return None
+    return _Cand(kind="indirect", start=span[0], end=span[1], cue=tok, source=src, confidence=0.7)

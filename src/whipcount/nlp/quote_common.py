@@ -1,0 +1,114 @@
+"""What the quote modules share: the cue lexicon, quote candidates and token look-ups.
+
+:mod:`whipcount.nlp.quotes` finds quotes from marks and assembles the results;
+:mod:`whipcount.nlp.indirect` finds reported speech in the parse. Both work on a
+:class:`DocIndex` (token look-ups by character offset, built once per Doc) and produce
+:class:`QuoteCand` objects.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Token
+
+from .coref import read_table
+from .quotemarks import MarkedRegion
+
+LOGGER = logging.getLogger(__name__)
+
+MARKS = "\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+SENT_END = re.compile(r"[.?!][\"'\u201d\u2019)]*(?:\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\s*$)")
+
+
+@dataclass(frozen=True)
+class QuoteLexicon:
+    verbs: dict[str, str]          # lemma -> speech | commit | cognition | evidence
+    phrases: tuple[tuple[str, ...], ...]
+    title_words: frozenset[str]    # small words allowed lower case in a title
+    speech: frozenset[str] = frozenset()   # lemmas of the speech class
+    source_nouns: frozenset[str] = frozenset()  # common nouns that may be a source
+
+
+@lru_cache(maxsize=1)
+def load_quote_lexicon() -> QuoteLexicon:
+    """Cue verbs and cue phrases, read once from the package data."""
+    verbs: dict[str, str] = {}
+    for row in read_table("quote_verbs.txt"):
+        verbs.setdefault(row[0].lower(), row[1] if len(row) > 1 else "speech")
+    phrases = tuple(tuple(r[0].lower().split()) for r in read_table("cue_phrases.txt"))
+    small = frozenset(r[0].lower() for r in read_table("title_words.txt"))
+    speech = frozenset(k for k, v in verbs.items() if v == "speech")
+    nouns = frozenset([r[0].lower() for r in read_table("source_nouns.txt")]
+                      + [r[0].lower().rstrip(".") for r in read_table("role_nouns.tsv")])
+    return QuoteLexicon(verbs=verbs, phrases=phrases, title_words=small, speech=speech,
+                        source_nouns=nouns)
+
+
+@dataclass
+class QuoteCand:
+    kind: str
+    start: int
+    end: int
+    cue: Token | None = None
+    source: Token | None = None      # head token of the speaker mention
+    region: int | None = None        # index of the top marked region
+    parent: QuoteCand | None = None      # the containing quote
+    inherit: bool = False            # takes the last speaker
+    confidence: float = 0.5
+    keep_without_speaker: bool = True
+
+
+class DocIndex:
+    """Token look-ups by character offset, built once per document."""
+
+    def __init__(self, doc: Doc, regions: list[MarkedRegion], text: str):
+        self.doc = doc
+        self.text = text
+        self.starts = [t.idx for t in doc]
+        self.top = [r for r in regions if r.depth == 0]
+        self.top_starts = [r.open_mark for r in self.top]
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def tokens(self, start: int, end: int) -> list[Token]:
+        """Tokens starting in ``[start, end)``."""
+        i = bisect.bisect_left(self.starts, start)
+        j = bisect.bisect_left(self.starts, end)
+        return [self.doc[k] for k in range(i, j)]
+
+    def in_top_region(self, char: int) -> int | None:
+        """Index of the top-level region whose marks enclose ``char``."""
+        k = bisect.bisect_right(self.top_starts, char) - 1
+        if k >= 0:
+            r = self.top[k]
+            close = r.close_mark if r.close_mark is not None else r.end
+            if r.open_mark <= char <= close:
+                return k
+        return None
+
+
+def is_cue(tok: Token, lex: QuoteLexicon) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.verbs
+
+
+def trim_span(d: DocIndex, toks: list[Token], keep_marks: bool = False) -> tuple[int, int] | None:
+    """Character span of ``toks`` without a leading 'that', edge punctuation or marks."""
+    while toks and (toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether", "if")
+                    or toks[0].is_punct and not (keep_marks and toks[0].text[:1] in MARKS)
+                    or toks[0].is_space):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct and not (keep_marks and toks[-1].text[:1] in MARKS)
+                    or toks[-1].is_space or toks[-1].dep_ == "cc"):
+        toks = toks[:-1]
+    if len(toks) < 3:
+        return None
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    while not keep_marks and start < end and d.text[start] in MARKS:
+        start += 1
+    return start, end

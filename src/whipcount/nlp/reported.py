@@ -1,0 +1,269 @@
+"""Reported speech and thought from the parse, chosen by a small learned model.
+
+News attributes far more than ``X said that ...``: ``Clinton mentioned disparaging remarks``,
+``Trump called for female contestants to ...``, ``She wants to triple ...``, ``a poll found ...``,
+``her decision to meet ...``. :func:`candidates` proposes every (cue, content) pair the parse
+offers (a verb with a clausal complement, an infinitive, an object or a prepositional object; a
+noun with a clausal complement; ``CLAUSE, X said``); :class:`ReportedModel` scores each with a
+logistic model over a few dozen sparse features (cue lemma, complement type, subject type, ...)
+whose weights are data (``data/reported_model.json``, trained on PolNeAR train by
+``eval/train_quotes.py``). Inference is pure Python: a dictionary look-up per feature.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+LOGGER = logging.getLogger(__name__)
+
+MODEL_FILE = "reported_model.json"
+MARKS = "\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+VERB_COMPS = ("ccomp", "xcomp", "dobj", "prep", "attr", "oprd", "dative")
+NOUN_COMPS = ("acl", "ccomp")
+LEAD_MARKS = ("that", "whether", "if")
+PRONOUN_KIND = {"he": "he", "him": "he", "she": "she", "her": "she", "they": "they", "them": "they",
+                "it": "it", "we": "we", "us": "we", "i": "i", "me": "i", "you": "you"}
+
+
+@dataclass
+class Candidate:
+    """A (cue, content) pair: content ``[start, end)`` in characters, its source token if any."""
+
+    cue: Token
+    comp: Token | None
+    dep: str
+    start: int
+    end: int
+    n_tokens: int
+    source: Token | None
+    front: bool = False
+
+
+def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | None:
+    """The source of a cue verb.
+
+    Its subject or passive agent; for a verb without one that hangs off another ('..., saying
+    X', 'refused to say', 'X and denied'), that verb's source; for '..., saying' on a noun, the
+    noun. With ``inverted``, also 'said Robert Proto' (a name or pronoun right of the cue).
+    """
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    for c in tok.children:
+        if c.dep_ == "agent":
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    head = tok.head
+    if head is not tok and depth < 3:
+        # a conjunct takes its head's subject only with a real coordination ('said X and denied Y')
+        coordinated = tok.dep_ == "xcomp" or any(c.dep_ == "cc" for c in head.children) \
+            or any(c.dep_ == "cc" for c in tok.children)
+        if tok.dep_ in ("conj", "xcomp") and head.pos_ in ("VERB", "AUX") and coordinated:
+            found = subject_of(head, False, depth + 1)
+            if found is not None:
+                return found
+        elif tok.dep_ == "advcl" and tok.tag_ == "VBG" and head.pos_ in ("VERB", "AUX"):
+            found = subject_of(head, False, depth + 1)
+            if found is not None:
+                return found
+        elif tok.dep_ == "acl" and tok.tag_ == "VBG" and head.pos_ in ("PROPN", "NOUN") and head.i < tok.i:
+            return head
+    if not inverted:
+        return None
+    # inverted attribution: "said Robert Proto, president of ..."
+    for c in tok.rights:
+        if c.dep_ in ("dobj", "attr", "npadvmod", "oprd", "appos", "dep") and c.pos_ in ("PROPN", "PRON", "NOUN"):
+            return c
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.pos_ == "PROPN":
+        return nxt
+    return None
+
+
+def _noun_source(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "poss":
+            return c
+    return None
+
+
+def _trim(toks: list[Token]) -> list[Token]:
+    while toks and (toks[0].dep_ == "mark" and toks[0].lower_ in LEAD_MARKS
+                    or toks[0].is_punct and toks[0].text[:1] not in MARKS or toks[0].is_space):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct and toks[-1].text[:1] not in MARKS
+                    or toks[-1].is_space or toks[-1].dep_ == "cc"):
+        toks = toks[:-1]
+    return toks
+
+
+def _make(cue: Token, comp: Token | None, dep: str, toks: list[Token], source: Token | None,
+          front: bool = False) -> Candidate | None:
+    toks = _trim(toks)
+    if len(toks) < 2:
+        return None
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return Candidate(cue=cue, comp=comp, dep=dep, start=start, end=end, n_tokens=len(toks),
+                     source=source, front=front)
+
+
+def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
+               speech: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Every (cue, content) pair of ``doc``.
+
+    ``skip(tok)`` drops cues (e.g. those of marked quotes); only cue lemmas in ``speech`` may
+    take their source from the right ('..., said Proto').
+    """
+    out: list[Candidate] = []
+    for tok in doc:
+        pos = tok.pos_
+        if pos in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):
+            if skip is not None and skip(tok):
+                continue
+            inv = tok.lemma_.lower() in speech and tok.tag_ in ("VBD", "VBZ", "VBP")
+            src = subject_of(tok, inverted=inv)
+            if tok.dep_ == "parataxis" and tok.head.i < tok.i:
+                left = tok.left_edge.i
+                sent = tok.sent
+                toks = [t for t in tok.head.subtree if sent.start <= t.i < left]
+                c = _make(tok, tok.head, "parataxis", toks, src, front=True)
+                if c is not None:
+                    out.append(c)
+            for ch in tok.children:
+                dep = ch.dep_
+                if dep not in VERB_COMPS:
+                    continue
+                if dep == "prep":
+                    pobj = next((g for g in ch.children if g.dep_ in ("pobj", "pcomp")), None)
+                    if pobj is None:
+                        continue
+                    toks = list(pobj.subtree)
+                    dep = "prep_" + ch.lower_
+                elif dep == "xcomp" and ch.pos_ not in ("VERB", "AUX"):
+                    continue
+                else:
+                    toks = list(ch.subtree)
+                front = ch.i < tok.i
+                if front:
+                    lim = tok.i if src is None else min(tok.i, src.left_edge.i)
+                    toks = [t for t in toks if t.i < lim]
+                c = _make(tok, ch, dep, toks, src, front)
+                if c is not None:
+                    out.append(c)
+        elif pos == "NOUN":
+            for ch in tok.children:
+                if ch.dep_ in NOUN_COMPS and ch.pos_ in ("VERB", "AUX"):
+                    if skip is not None and skip(tok):
+                        break
+                    c = _make(tok, ch, "n_" + ch.dep_, list(ch.subtree), _noun_source(tok))
+                    if c is not None:
+                        out.append(c)
+    return out
+
+
+def _bucket(n: int) -> str:
+    for b in (2, 4, 7, 12, 20, 35):
+        if n <= b:
+            return str(b)
+    return "more"
+
+
+def _subject_kind(src: Token | None) -> str:
+    if src is None:
+        return "none"
+    low = src.lower_
+    if src.pos_ == "PRON":
+        return "pron_" + PRONOUN_KIND.get(low, "other")
+    if src.ent_type_:
+        return "ent_" + src.ent_type_
+    if src.pos_ == "PROPN":
+        return "propn"
+    return "noun"
+
+
+def features(c: Candidate, lexicon: dict[str, str], in_quote: bool = False,
+             doc_text: str | None = None) -> list[str]:
+    """The sparse features of a candidate (strings; the model maps them to weights).
+
+    ``doc_text`` is ``c.cue.doc.text`` when the caller has it (Doc.text joins every token, so
+    reading it once per candidate would make a long article quadratic).
+    """
+    cue = c.cue
+    lemma = cue.lemma_.lower()
+    dep = c.dep
+    cls = lexicon.get(lemma, "none")
+    comp = c.comp
+    sk = _subject_kind(c.source)
+    sk2 = sk.split("_")[0]
+    feats = [
+        "bias", f"L:{lemma}", f"LD:{lemma}|{dep}", f"D:{dep}", f"C:{cls}", f"CD:{cls}|{dep}",
+        f"S:{sk}", f"LS:{lemma}|{sk2}", f"DS:{dep}|{sk}", f"VD:{cue.dep_}", f"VT:{cue.tag_}",
+        f"DVD:{dep}|{cue.dep_}", f"LEN:{_bucket(c.n_tokens)}", f"DLEN:{dep}|{_bucket(c.n_tokens)}",
+    ]
+    if comp is not None:
+        feats.append(f"CP:{dep}|{comp.pos_}")
+        marks = [t.lower_ for t in comp.children if t.dep_ == "mark"]
+        feats.append(f"MK:{dep}|{marks[0] if marks else '-'}")
+        feats.append(f"CT:{dep}|{comp.tag_}")
+        if comp.pos_ in ("NOUN", "PROPN") and dep != "ccomp":
+            feats.append(f"LC:{lemma}|{comp.lemma_.lower()}")
+    if c.source is not None and c.source.pos_ == "NOUN":
+        feats.append(f"SL:{c.source.lemma_.lower()}")
+    if any(t.dep_ == "neg" for t in cue.children):
+        feats.append("NEG")
+    if any(t.dep_ == "auxpass" for t in cue.children):
+        feats.append(f"PASS:{dep}")
+    if c.front:
+        feats.append(f"FRONT:{dep}")
+    if in_quote:
+        feats.append("INQ")
+    text = (cue.doc.text if doc_text is None else doc_text)[c.start:c.end]
+    if any(ch in text for ch in "\"\u201c\u201d"):
+        feats.append("QM")
+    if cue.head is not cue and cue.dep_ in ("xcomp", "ccomp", "conj"):
+        feats.append(f"HL:{cue.head.lemma_.lower()}|{cue.dep_}")
+    return feats
+
+
+@dataclass
+class ReportedModel:
+    """Logistic weights by feature, and the probability above which a candidate is kept."""
+
+    weights: dict[str, float]
+    threshold: float = 0.5
+
+    def probability(self, feats: list[str]) -> float:
+        """P(the candidate is an attribution) under the model."""
+        w = self.weights
+        z = sum(w.get(f, 0.0) for f in feats)
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> str:
+        """The model as the JSON of ``data/reported_model.json``."""
+        return json.dumps({"threshold": self.threshold,
+                           "weights": {k: round(v, 4) for k, v in sorted(self.weights.items())}},
+                          indent=0)
+
+
+@lru_cache(maxsize=1)
+def load_model() -> ReportedModel | None:
+    """The shipped model, or None when the package has no weights (rules are used instead)."""
+    try:
+        raw = resources.files("whipcount.nlp.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        LOGGER.info("no %s in the package; indirect quotes come from the cue-verb rules", MODEL_FILE)
+        return None
+    obj = json.loads(raw)
+    return ReportedModel(weights={k: float(v) for k, v in obj["weights"].items()},
+                         threshold=float(obj.get("threshold", 0.5)))
