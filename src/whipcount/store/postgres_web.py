@@ -101,7 +101,8 @@ class PostgresWebQueries(SQLiteWebQueries):
                     speaker_id: str | None = None, include_rejected: bool = False,
                     limit: int = DEFAULT_LIMIT, offset: int = 0,
                     speaker_prefix: str | None = None) -> Page:
-        """Quote rows with the total matching; best match first with ``search`` (tsvector)."""
+        """Quote rows with the total matching; with ``search`` (tsvector), newest first as on
+        SQLite: ranking every match of a common word costs a sort of all of them per page."""
         from .postgres import ts_query  # postgres.py imports this module
 
         if search is None:
@@ -132,6 +133,6 @@ class PostgresWebQueries(SQLiteWebQueries):
             params += p
         where = _where(clauses)
         total = self._count(f"SELECT COUNT(*) FROM quotes q{where}", params)
-        rows = self._all(f"{_Q_SELECT}{where} ORDER BY ts_rank(q.fts, to_tsquery('simple', ?)) DESC,"
-                         " q.pk LIMIT ? OFFSET ?", [*params, tsquery, limit, offset])
+        rows = self._all(f"{_Q_SELECT}{where} ORDER BY q.pk DESC LIMIT ? OFFSET ?",
+                         [*params, limit, offset])
         return Page([_quote_row(r) for r in rows], total, limit, offset)
