@@ -115,6 +115,27 @@ MENTION_CASES = [
      "Ted Cranston", ["Ted Cranston", "Cranston", "Cranston"]),
     ("Phyllis Schaller and her son John Schaller spoke. Mrs. Schaller backs Donald Marsh.",
      "Phyllis Schaller", ["Phyllis Schaller", "Schaller"]),
+    # a namesake named once near the end does not take the earlier bare surnames
+    ("Rep. Bobby Vance opened his office. Vance is running. Vance said he would win. "
+     "Sen. Cory Blake and Sen. Tim Vance praised Vance.",
+     "Bobby Vance", ["Bobby Vance", "Vance", "Vance", "Vance"]),
+]
+
+SURNAME_CASES = [
+    # (people as (words, starts of full-name mentions, starts of other mentions), position, expected,
+    #  word right before the surname)
+    # nobody named in full before: the one named in full most often, not the last one found
+    ([(["Bobby", "Scott"], [543, 5085, 6312], []), (["Tim", "Scott"], [7560], [])], 122, "Bobby Scott", None),
+    # only people already named in full qualify
+    ([(["Bobby", "Scott"], [543], [600]), (["Tim", "Scott"], [7560], [122, 384, 450])], 800, "Bobby Scott", None),
+    # of those, the main bearer (most mentions so far) ...
+    ([(["Hillary", "Clinton"], [10], [50, 90]), (["Bill", "Clinton"], [120], [])], 200, "Hillary Clinton", None),
+    # ... then the one named latest
+    ([(["Ann", "Ruiz"], [10], []), (["Bo", "Ruiz"], [40], [])], 200, "Bo Ruiz", None),
+    ([(["Ann", "Ruiz"], [10], []), (["Bo", "Ruiz"], [400], [])], 200, "Ann Ruiz", None),
+    # the NER split "Melania Trump": the first name right before the surname decides
+    ([(["Donald", "Trump"], [160, 900], [300]), (["Melania", "Trump"], [700], [])], 13, "Melania Trump",
+     "Melania"),
 ]
 
 
@@ -180,6 +201,22 @@ def test_names_after_titles(text: str, title: str, ner: tuple[str | None, str], 
 def test_mentions(nlp, text: str, name: str, mentions: list[str]) -> None:  # type: ignore[no-untyped-def]
     person = _person(_facts(nlp, text), name)
     assert [text[s:e] for s, e in person.mentions] == mentions
+
+
+@pytest.mark.parametrize("people,pos,expected,before", SURNAME_CASES)
+def test_bare_surname_owner(people: list[tuple[list[str], list[int], list[int]]], pos: int,
+                            expected: str, before: str | None) -> None:
+    """Which of several people with one surname a bare surname at ``pos`` names (no model)."""
+    from whipcount.nlp.mentions import _Cluster, _resolve_single
+
+    clusters = []
+    for words, full, other in people:
+        cl = _Cluster(words=words, full=list(full))
+        cl.mentions = sorted([(s, s + 9) for s in full] + [(s, s + 5) for s in other])
+        clusters.append(cl)
+    by_last = {people[0][0][-1]: clusters}
+    got = _resolve_single(people[0][0][-1], pos, by_last, {}, before=before)
+    assert got is not None and " ".join(got.words) == expected
 
 
 def test_people_ids_in_order_of_first_mention(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -92,8 +92,8 @@ def last_word(name: str | None) -> str | None:
 Q = tuple[str, str | None, str]  # (content, speaker's last word, kind)
 
 CASES: list[tuple[str, list[Q]]] = [
-    (   # speaker after, then a floating quote that inherits him
-        "\u201cWe are not going anywhere,\u201d said Mayor Dan Kowalski of Bridgeport. "
+    (   # speaker (described) after, then a floating quote that inherits him
+        "\u201cWe are not going anywhere,\u201d said Dan Kowalski, the mayor of Bridgeport. "
         "\u201cThis city has been through worse.\u201d",
         [("We are not going anywhere,", "Kowalski", "direct"),
          ("This city has been through worse.", "Kowalski", "direct")]),
@@ -103,9 +103,16 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # speaker inside an interrupted sentence: one quote, attribution and all
         "\u201cI voted for it,\u201d Harlan said, \u201cand I would vote for it again.\u201d",
         [("I voted for it,\u201d Harlan said, \u201cand I would vote for it again.", "Harlan", "direct")]),
-    (   # a new sentence after the attribution is a new quote (it inherits the speaker)
+    (   # a bare attribution between two halves: one quote, as PolNeAR marks it
         "\u201cWe won,\u201d Harlan said. \u201cThe count is final.\u201d",
-        [("We won,", "Harlan", "direct"), ("The count is final.", "Harlan", "direct")]),
+        [("We won,\u201d Harlan said. \u201cThe count is final.", "Harlan", "direct")]),
+    (   # ... but not when the first half holds someone else's words
+        "\u201cPryor told me \u2018trust the count\u2019 twice,\u201d Harlan said. \u201cI did.\u201d",
+        [("Pryor told me \u2018trust the count\u2019 twice,", "Harlan", "direct"),
+         ("trust the count", "Pryor", "direct"), ("I did.", "Harlan", "direct")]),
+    (   # ... nor after a new sentence that ends the first half
+        "\u201cWe won.\u201d Harlan smiled. \u201cThe count is final.\u201d",
+        [("We won.", None, "direct"), ("The count is final.", None, "direct")]),
     (   # a verb outside the cue list right after an open-ended quote
         "\u201cJeb wants to be a tough guy tonight,\u201d Trump shot back.",
         [("Jeb wants to be a tough guy tonight,", "Trump", "direct")]),

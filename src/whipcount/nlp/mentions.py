@@ -66,6 +66,7 @@ class _Cluster:
     words: list[str]
     mentions: list[tuple[int, int]] = field(default_factory=list)
     forms: list[str] = field(default_factory=list)
+    full: list[int] = field(default_factory=list)  # starts of the mentions by full name
 
     @property
     def first(self) -> str:
@@ -177,12 +178,14 @@ class MentionFinder:
                 cl.words = list(words)
             cl.mentions.append((s, e))
             cl.forms.append(" ".join(words))
+            cl.full.append(s)
         by_first: dict[str, list[_Cluster]] = {}
         for cl in clusters:
             by_first.setdefault(cl.first, []).append(cl)
         text = doc.text  # Doc.text joins every token: read it once, not once per name
         for s, e, words in sorted((c for c in cands if len(c[2]) == 1), key=lambda c: c[0]):
-            cl = _resolve_single(words[0], s, by_last, by_first, _honorific_gender(text, s))
+            cl = _resolve_single(words[0], s, by_last, by_first, _honorific_gender(text, s),
+                                 _word_before(text, s))
             if cl is None:
                 cl = _Cluster(words=list(words))
                 clusters.append(cl)
@@ -216,7 +219,8 @@ class MentionFinder:
             if nxt is not None and nxt.is_title and nxt.text not in POSSESSIVE and \
                     not nxt.is_sent_start and nxt.ent_type_ != "TITLE":
                 continue
-            owner = _resolve_single(word, tok.idx, by_last, by_first, _honorific_gender(text, tok.idx))
+            owner = _resolve_single(word, tok.idx, by_last, by_first, _honorific_gender(text, tok.idx),
+                                    _word_before(text, tok.idx))
             if owner is None or tok.idx in taken:
                 continue
             owner.mentions.append((tok.idx, tok.idx + len(word)))
@@ -251,25 +255,44 @@ def _match_full(cands: list[_Cluster], words: list[str]) -> _Cluster | None:
 
 
 def _resolve_single(word: str, pos: int, by_last: dict[str, list[_Cluster]],
-                    by_first: dict[str, list[_Cluster]], gender: str | None = None) -> _Cluster | None:
+                    by_first: dict[str, list[_Cluster]], gender: str | None = None,
+                   before: str | None = None) -> _Cluster | None:
     cands = by_last.get(word) or []
     if len(cands) == 1:
         return cands[0]
     if len(cands) > 1:
+        # "Melania Trump" split by the NER: the first name right before decides.
+        own = [c for c in cands if before is not None and c.first == before]
+        if len(own) == 1:
+            return own[0]
         if gender:
             # "Mrs. Schlafly" is Phyllis, not John: keep the people whose first name fits.
             fit = [c for c in cands if _first_name_gender(c.first) == gender]
             if len(fit) == 1:
                 return fit[0]
             cands = fit or cands
-        # A bare surname is the article's main bearer of it (most mentions so far), then the latest.
-        score = [(sum(1 for s, _ in c.mentions if s < pos),
-                  max((s for s, _ in c.mentions if s < pos), default=-1), i) for i, c in enumerate(cands)]
-        return cands[max(score)[2]]
+        return _bearer_of_surname(cands, pos)
     firsts = [c for c in by_first.get(word, []) if len(c.words) > 1]
     if len(firsts) == 1:
         return firsts[0]
     return None
+
+
+def _bearer_of_surname(cands: list[_Cluster], pos: int) -> _Cluster:
+    """A bare surname shared by several people: its main bearer among those already named in full.
+
+    Only people named in full before ``pos`` qualify (a Tim Scott named once near the end does
+    not take the earlier "Scott"s of Bobby Scott); of them, the one with the most mentions so
+    far, then the one named latest. When none was named in full yet ("Rep. Robert C.
+    \u201cBobby\u201d Scott ... Scott"), it is the one named in full most often, then first.
+    """
+    named = [i for i, c in enumerate(cands) if any(s < pos for s in c.full)]
+    if named:
+        score = [(sum(1 for s, _ in cands[i].mentions if s < pos),
+                  max(s for s in cands[i].full if s < pos), i) for i in named]
+        return cands[max(score)[2]]
+    most = max(range(len(cands)), key=lambda i: (len(cands[i].full), -min(cands[i].full, default=pos), -i))
+    return cands[most]
 
 
 def _first_name_gender(word: str) -> str | None:
@@ -280,10 +303,16 @@ def _gender_table() -> dict[str, str]:
     return mapping("first_names.tsv")
 
 
+def _word_before(text: str, start: int) -> str | None:
+    """The word right before ``start`` (on the same line or across one space), if any."""
+    m = re.search(r"(\S+)[ \t]+$", text[max(0, start - 30):start])
+    return m.group(1) if m else None
+
+
 def _honorific_gender(text: str, start: int) -> str | None:
     """"m"/"f" when a gendered honorific ("Mrs.", "Mr.") stands right before ``start``."""
-    m = re.search(r"(\S+)\s+$", text[max(0, start - 8):start])
-    return mapping("titles_gender.tsv").get(m.group(1).lower()) if m else None
+    word = _word_before(text, start)
+    return mapping("titles_gender.tsv").get(word.lower()) if word else None
 
 
 def _ent_of(tok) -> Span | None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,8 @@ Two sources of quotes, merged in text order:
   of :mod:`whipcount.nlp.reported` adds what the cue list misses (``Clinton mentioned
   disparaging remarks``, ``She wants to triple ...``) when its source could speak. An indirect
   quote that contains a partial quote is *mixed*, and the partial quote is folded into it.
-* two halves of one sentence split by the attribution (``"A," he said, "b."``) are one quote.
+* two halves of one sentence split by the attribution (``"A," he said, "b."``) are one quote,
+  and so are ``"A," he said. "B."`` when the attribution is bare (as PolNeAR marks them).
 
 Speakers are mapped to entities by :class:`whipcount.nlp.coref.Resolver`. Results go to
 ``get_facts(doc).quotes`` (ids ``q1``.. in text order) and ``doc.spans["quotes"]``.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -47,6 +49,7 @@ POST_TOKENS = 14        # how far after a closing mark a cue verb may be
 PRE_TOKENS = 25         # how far before an opening mark
 MERGE_GAP = 120         # most characters of attribution between two halves of one quote
 FLOAT_CHARS = 1200      # a standing-alone quote inherits a speaker this close before it
+_SINGLE_QUOTED = re.compile(r"(?:^|\s)'\w")  # a quote inside a quote in straight marks
 
 
 def looks_like_title(content: str, lex: QuoteLexicon) -> bool:
@@ -234,12 +237,31 @@ def _same_quote(d: _Doc, a: _Cand, b: _Cand) -> bool:
     if a.source is not None and b.source is not None and a.source.i != b.source.i:
         return False
     body = d.text[b.start:b.end].lstrip(" .…[(-—–" + MARKS)
+    if _continued_after_attribution(d, a, b, gap):
+        return True
     if not body[:1].islower() or d.text[a.start:a.end].rstrip()[-1:] in ".?!":
         return False  # a new sentence is a new quote; only '"A," he said, "b ..."' is one
     if not gap.strip(" " + MARKS):
         return True
     cue = b.cue if b.source is not None else a.cue
     return cue is not None and a.end <= cue.idx < b.start
+
+
+def _continued_after_attribution(d: _Doc, a: _Cand, b: _Cand, gap: str) -> bool:
+    """'"A," Baker said. "B."': B, without a speaker of its own, goes on with A's attribution.
+
+    PolNeAR takes both halves as one content. Not when the attribution carries more than the
+    speaker and cue (a comma: '," said Robert Proto, president of Local 35. "'), nor when A
+    holds a quote of someone else's: there the second part reads as a new statement.
+    """
+    if b.source is not None or a.source is None or a.cue is None or "," in gap:
+        return False
+    at = d.text[a.start:a.end]
+    if at.rstrip()[-1:] not in ",!?" or not a.end <= a.cue.idx < b.start:
+        return False
+    if not gap.rstrip(" " + MARKS).endswith("."):
+        return False
+    return "\u2018" not in at and _SINGLE_QUOTED.search(at) is None
 
 
 def _extend_partial(d: _Doc, cand: _Cand) -> None:

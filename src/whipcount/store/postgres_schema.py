@@ -194,6 +194,21 @@ _V2: tuple[str, ...] = (
     "CREATE INDEX endorsements_endorser_store ON endorsements(endorser_store_id, article_pk)",
     "CREATE INDEX endorsements_endorsee_store ON endorsements(endorsee_store_id, article_pk)",
     "CREATE INDEX endorsements_race ON endorsements(lower(office), endorsee_key, status)",
+    "CREATE INDEX endorsements_race_latest ON endorsements(lower(office), article_pk)",
+    "CREATE INDEX titles_person_title ON titles(person_pk, title)",
+    "CREATE INDEX quotes_speaker_store_latest ON quotes(speaker_store_id, article_pk)",
+    "CREATE INDEX stances_holder_latest ON stances(holder_key, article_pk)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
+# Migration 3: the covering indexes of SQLite's migration 3 (person and organization pages).
+_V3: tuple[str, ...] = (
+    "CREATE INDEX titles_person_full ON titles(person_pk, title, org, place)",
+    "CREATE INDEX person_mentions_person_article ON person_mentions(person_pk, article_pk)",
+    "CREATE INDEX org_mentions_org_article ON org_mentions(org_pk, article_pk)",
+    "CREATE INDEX quotes_speaker_store_kind ON quotes(speaker_store_id, speaker_id)",
+    "CREATE INDEX endorsements_endorser_store_kind ON endorsements(endorser_store_id, endorser_id)",
+    "CREATE INDEX endorsements_endorsee_status"
+    " ON endorsements(endorsee_store_id, status, endorsee_id)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]

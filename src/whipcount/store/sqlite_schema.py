@@ -218,4 +218,19 @@ _V2: tuple[str, ...] = (
     "CREATE INDEX stances_holder_latest ON stances(holder_key, article_pk)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
+# Migration 3: covering indexes for the person and organization pages, so that the heaviest
+# people (thousands of quotes, endorsements and titles) are counted from indexes alone.
+_V3: tuple[str, ...] = (
+    # a person's titles grouped with their counts
+    "CREATE INDEX titles_person_full ON titles(person_pk, title, org, place)",
+    # the number of distinct articles that mention a person or an organization
+    "CREATE INDEX person_mentions_person_article ON person_mentions(person_pk, article_pk)",
+    "CREATE INDEX org_mentions_org_article ON org_mentions(org_pk, article_pk)",
+    # counts of a person's quotes, endorsements given and received (per status)
+    "CREATE INDEX quotes_speaker_store_kind ON quotes(speaker_store_id, speaker_id)",
+    "CREATE INDEX endorsements_endorser_store_kind ON endorsements(endorser_store_id, endorser_id)",
+    "CREATE INDEX endorsements_endorsee_status"
+    " ON endorsements(endorsee_store_id, status, endorsee_id)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]

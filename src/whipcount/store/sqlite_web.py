@@ -74,6 +74,16 @@ def _where(clauses: list[str]) -> str:
     return (" WHERE " + " AND ".join(clauses)) if clauses else ""
 
 
+def _rejected_among(kind: str, table: str, alias: str, join: str, clauses: list[str]) -> str:
+    """SQL counting the rejected facts among those ``clauses`` select, driven from the (small)
+    review table: a total is the count without the review check less this one, which keeps
+    the count on the table's indexes instead of probing the rejected set row by row."""
+    where = _where([f"r.fact_kind = '{kind}'", "r.state = 'rejected'",
+                    f"{alias}.pk = r.fact_pk", *clauses])
+    # CROSS JOIN keeps the reviews as the outer loop (SQLite does not reorder it)
+    return f"SELECT COUNT(*) FROM fact_reviews r CROSS JOIN {table} {alias}{join}{where}"
+
+
 def _endorsement_row(r: tuple[Any, ...]) -> Row:
     return {"id": r[1], "endorser": r[2], "endorser_id": r[3], "endorsee": r[4],
             "endorsee_id": r[5], "endorser_detail": r[6], "office": r[7], "status": r[8],
@@ -207,13 +217,21 @@ class SQLiteWebQueries:
         clauses, params, needs_article = self._endorsement_filter(**filters)
         where = _where(clauses)
         join = " JOIN articles a ON a.pk = e.article_pk" if needs_article else ""
-        total = self._count(f"SELECT COUNT(*) FROM endorsements e{join}{where}", params)
+        total = self._endorsement_total(join, filters)
         # sort only the keys, then fetch the wide rows of the page (their subqueries run per row)
         order = "e.article_pk DESC, e.evidence_start, e.pk"
         rows = self._all(f"{_E_SELECT} WHERE e.pk IN (SELECT e.pk FROM endorsements e{join}{where}"
                          f" ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
                          [*params, limit, offset])
         return Page([_endorsement_row(r) for r in rows], total, limit, offset)
+
+    def _endorsement_total(self, join: str, filters: dict[str, Any]) -> int:
+        base, params, _ = self._endorsement_filter(**{**filters, "include_rejected": True})
+        total = self._count(f"SELECT COUNT(*) FROM endorsements e{join}{_where(base)}", params)
+        if not filters.get("include_rejected"):
+            total -= self._count(_rejected_among("endorsement", "endorsements", "e", join, base),
+                                 params)
+        return total
 
     def find_quotes(self, *, speaker: str | None = None, search: str | None = None,
                     article: str | None = None, kind: str | None = None,
@@ -235,6 +253,12 @@ class SQLiteWebQueries:
             # Newest first, in the full-text index's own rowid order: ranking every match of a
             # common word (bm25) costs a sort of all of them on every page.
             join = " JOIN quotes_fts f ON f.rowid = q.pk"
+            key = entity_key(speaker) if speaker else "unnamed"
+            if key != "unnamed":
+                # Narrow the matches in the index's speaker column too (each word of the name a
+                # token there; the whole-word filter below still decides): without it every
+                # match of a common word is fetched to test its speaker.
+                match = f"({match})" + "".join(f' AND speaker : "{w}"' for w in key.split("-"))
             clauses.append("quotes_fts MATCH ?")
             params.append(match)
             order = "f.rowid DESC"
@@ -269,8 +293,14 @@ class SQLiteWebQueries:
                         "SELECT COUNT(*) FROM fact_reviews r JOIN quotes_fts f ON f.rowid = r.fact_pk"
                         " WHERE r.fact_kind = 'quote' AND r.state = 'rejected' AND quotes_fts MATCH ?",
                         [params[0]])
-            else:
+            elif include_rejected:
                 total = self._count(f"SELECT COUNT(*) FROM quotes q{join}{where}", params)
+            else:  # the count on the indexes, less the rejected among them
+                base, base_params = clauses[:-1], params[:-1]
+                total = self._count(f"SELECT COUNT(*) FROM quotes q{join}{_where(base)}",
+                                    base_params)
+                total -= self._count(_rejected_among("quote", "quotes", "q", join, base),
+                                     base_params)
             if search is None:  # sort only the keys, then fetch the wide rows of the page
                 rows = self._all(f"{_Q_SELECT} WHERE q.pk IN (SELECT q.pk FROM quotes q{where}"
                                  f" ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
@@ -322,13 +352,17 @@ class SQLiteWebQueries:
             r["endorser_titles"] = titles.get(r["endorser_store_id"], [])
         clauses = ["e.endorsee_store_id = ?", "e.endorsee_id LIKE ?"]
         params: list[Any] = [entity_id, f"{prefix}%"]
-        if not include_rejected:
-            c, p = _not_rejected("endorsement", "e.pk")
-            clauses.append(c)
-            params += p
-        by_status = {r[0]: r[1] for r in self._all(
+        by_status: dict[str, int] = {r[0]: r[1] for r in self._all(
             f"SELECT e.status, COUNT(*) FROM endorsements e{_where(clauses)} GROUP BY e.status",
             params)}
+        if not include_rejected and by_status:  # less the rejected, counted from the reviews
+            for status, n in self._all(
+                    _rejected_among("endorsement", "endorsements", "e", "", clauses)
+                    .replace("SELECT COUNT(*)", "SELECT e.status, COUNT(*)", 1)
+                    + " GROUP BY e.status", params):
+                by_status[status] -= n
+                if by_status[status] <= 0:
+                    del by_status[status]
         return {
             "quotes": page(self.find_quotes(speaker_id=entity_id, speaker_prefix=prefix,
                                             include_rejected=include_rejected, limit=limit)),

@@ -29,6 +29,7 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
 RACE_PAGE_ROWS = 100  # latest endorsements a race page lists (the rest: /endorsements?race=)
+ENTITY_PAGE_ROWS = 25  # latest facts per section of a person or organization page ("All →" links)
 EXPORT_LIMIT = 5000
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Text = Annotated[str | None, Query(max_length=200)]
@@ -198,14 +199,16 @@ def _entity_page(request: Request, kind: str, entity: Row | None, key: str) -> H
 def person(request: Request, person_id: Annotated[str, Path(max_length=300)],
            all: bool = False) -> HTMLResponse:
     return _entity_page(request, "person",
-                        store_of(request).person(person_id, include_rejected=all), person_id)
+                        store_of(request).person(person_id, include_rejected=all,
+                                                   limit=ENTITY_PAGE_ROWS), person_id)
 
 
 @router.get("/organizations/{org_id}", response_class=HTMLResponse)
 def organization(request: Request, org_id: Annotated[str, Path(max_length=300)],
                  all: bool = False) -> HTMLResponse:
     return _entity_page(request, "organization",
-                        store_of(request).organization(org_id, include_rejected=all), org_id)
+                        store_of(request).organization(org_id, include_rejected=all,
+                                                         limit=ENTITY_PAGE_ROWS), org_id)
 
 
 @router.get("/articles", response_class=HTMLResponse)
