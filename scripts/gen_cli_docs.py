@@ -10,7 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-import click
+from typing import Any
+
 import typer
 from typer.testing import CliRunner
 
@@ -35,17 +36,17 @@ def help_text(args: list[str]) -> str:
     return "\n".join(line.rstrip() for line in result.output.splitlines()).strip() + "\n"
 
 
-def commands(group: click.Group, prefix: list[str]) -> list[list[str]]:
-    """Every command path below ``group``, depth first, in name order."""
+def commands(group: Any, prefix: list[str]) -> list[list[str]]:
+    """Every command path below ``group``, depth first, in name order.
+
+    Typer vendors its own click, so groups are recognised by their ``commands`` table.
+    """
     out: list[list[str]] = []
-    ctx = click.Context(group)
-    for name in sorted(group.list_commands(ctx)):
-        cmd = group.get_command(ctx, name)
-        if cmd is None or cmd.hidden:
+    for name, cmd in sorted(getattr(group, "commands", {}).items()):
+        if getattr(cmd, "hidden", False):
             continue
         out.append([*prefix, name])
-        if isinstance(cmd, click.Group):
-            out += commands(cmd, [*prefix, name])
+        out += commands(cmd, [*prefix, name])
     return out
 
 
@@ -54,9 +55,8 @@ def render() -> str:
     parts = ["# whipcount command reference\n",
              "Generated from `--help` by `python scripts/gen_cli_docs.py`; do not edit by hand.\n",
              "## whipcount\n", "```text", help_text([]).rstrip(), "```\n"]
-    if isinstance(root, click.Group):
-        for path in commands(root, []):
-            parts += [f"## whipcount {' '.join(path)}\n", "```text", help_text(path).rstrip(), "```\n"]
+    for path in commands(root, []):
+        parts += [f"## whipcount {' '.join(path)}\n", "```text", help_text(path).rstrip(), "```\n"]
     return "\n".join(parts)
 
 
