@@ -90,3 +90,18 @@ def test_polnear_dev_records(shared_dir: Path) -> None:
     for art, rec in zip(arts, recs):
         assert isinstance(rec, Record), rec
         check_record(rec.to_dict(), art.text)
+
+
+@pytest.mark.parametrize("published, sentence, expected", [
+    # no date in the sentence: the article's date
+    ("2006-07-10", "The Teamsters endorsed Joe Lieberman for the U.S. Senate.", "2006-07-10"),
+    ("2006-07-10T14:30:00-04:00", "The Teamsters endorsed Joe Lieberman for the U.S. Senate.", "2006-07-10"),
+    # an undated article leaves an undated sentence undated
+    (None, "The Teamsters endorsed Joe Lieberman for the U.S. Senate.", None),
+])
+def test_endorsement_date_falls_back_to_the_article(published: str | None, sentence: str,
+                                                     expected: str | None) -> None:
+    art = Article(id="d", source="d", text=sentence, published=published)
+    [rec] = list(process([art], Settings()))
+    assert isinstance(rec, Record) and rec.endorsements
+    assert {e.when for e in rec.endorsements} == {expected}

@@ -51,9 +51,13 @@ def facts_to_record(article: Article, prepared: Prepared, facts: Facts, model: s
             q, span=qs, text=text[qs[0]:qs[1]], speaker_span=span(q.speaker_span),
             cue_span=cs, cue=text[cs[0]:cs[1]] if cs else q.cue))
     endorsements: list[Endorsement] = []
+    # The components see only the text: an endorsement whose sentence gives no date is dated by
+    # the article ("endorsed Lieberman today" in a story of 2006-07-10).
+    article_date = article.published[:10] if article.published else None
     for e in facts.endorsements:
         es = must(e.evidence_span)
-        endorsements.append(dataclasses.replace(e, evidence_span=es, evidence=text[es[0]:es[1]]))
+        endorsements.append(dataclasses.replace(e, evidence_span=es, evidence=text[es[0]:es[1]],
+                                                when=e.when or article_date))
     stances: list[Stance] = []
     for st in facts.stances:
         ss = must(st.evidence_span)
