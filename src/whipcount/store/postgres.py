@@ -34,9 +34,10 @@ from ..models import Record
 from .base import DEFAULT_LIMIT, Row, Store, WriteResult, check_limit
 from .postgres_schema import MIGRATIONS
 from .postgres_web import PostgresWebQueries
-from .rows import (ARTICLE_COLUMNS, ENDORSEMENT_COLUMNS, ORG_MENTION_COLUMNS, PERSON_MENTION_COLUMNS,
-                   QUOTE_COLUMNS, STANCE_COLUMNS, TITLE_COLUMNS, RecordRows, fold, like_escape,
-                   merge_kb, name_pattern, pair, record_rows, search_terms)
+from .rows import (ARTICLE_COLUMNS, ENDORSEMENT_COLUMNS, ENDORSEMENT_LIST_SELECT, ORG_MENTION_COLUMNS,
+                   PERSON_MENTION_COLUMNS, QUOTE_COLUMNS, QUOTE_LIST_SELECT, STANCE_COLUMNS,
+                   TITLE_COLUMNS, RecordRows, endorsement_list_row, fold, like_escape, merge_kb,
+                   name_pattern, quote_list_row, record_rows, search_terms)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -442,17 +443,10 @@ class PostgresStore(PostgresWebQueries, Store):
             clauses.append("q.kind = %s")
             params.append(kind)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        query = ("SELECT q.local_id, q.kind, q.text, q.span_start, q.span_end, q.speaker, q.speaker_id,"
-                 " q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end, q.nested_in,"
-                 " q.confidence, a.id, q.speaker_store_id, q.extractor_version"
-                 f" FROM quotes q JOIN articles a ON a.pk = q.article_pk{where}"
+        query = (f"{QUOTE_LIST_SELECT}{where}"
                  f" ORDER BY {order} LIMIT %s OFFSET %s")
         rows = self._pg_all(query, [*params, *rank, limit, offset])
-        return [{"id": r[0], "kind": r[1], "text": r[2], "span": [r[3], r[4]], "speaker": r[5],
-                 "speaker_id": r[6], "speaker_span": pair(r[7], r[8]), "cue": r[9],
-                 "cue_span": pair(r[10], r[11]), "nested_in": r[12], "confidence": r[13],
-                 "article_id": r[14], "speaker_store_id": r[15], "extractor_version": r[16]}
-                for r in rows]
+        return [quote_list_row(r) for r in rows]
 
     def endorsements(self, endorser: str | None = None, endorsee: str | None = None,
                      status: str | None = None, office: str | None = None,
@@ -477,18 +471,9 @@ class PostgresStore(PostgresWebQueries, Store):
             clauses.append("a.id = %s")
             params.append(article)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        query = ("SELECT e.local_id, e.endorser, e.endorser_id, e.endorsee, e.endorsee_id,"
-                 " e.endorser_detail, e.office, e.status, e.evidence, e.evidence_start,"
-                 " e.evidence_end, e.when_date, e.confidence, a.id, e.endorser_store_id,"
-                 " e.endorsee_store_id, e.extractor_version"
-                 f" FROM endorsements e JOIN articles a ON a.pk = e.article_pk{where}"
+        query = (f"{ENDORSEMENT_LIST_SELECT}{where}"
                  " ORDER BY a.pk, e.evidence_start, e.pk LIMIT %s OFFSET %s")
-        return [{"id": r[0], "endorser": r[1], "endorser_id": r[2], "endorsee": r[3],
-                 "endorsee_id": r[4], "endorser_detail": r[5], "office": r[6], "status": r[7],
-                 "evidence": r[8], "evidence_span": [r[9], r[10]], "when": r[11],
-                 "confidence": r[12], "article_id": r[13], "endorser_store_id": r[14],
-                 "endorsee_store_id": r[15], "extractor_version": r[16]}
-                for r in self._pg_all(query, [*params, limit, offset])]
+        return [endorsement_list_row(r) for r in self._pg_all(query, [*params, limit, offset])]
 
     def counts(self) -> dict[str, int]:
         """Rows per kind of stored thing."""

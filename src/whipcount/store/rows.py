@@ -192,3 +192,35 @@ def like_escape(s: str) -> str:
 def name_pattern(name: str) -> str:
     """The LIKE pattern matching ``name`` as whole words of an entity key ('-' + key + '-')."""
     return f"%-{like_escape(entity_key(name))}-%"
+
+
+# What the list queries (``Store.quotes`` / ``Store.endorsements``) select, in the order the
+# row mappers below read it; the same on every backend.
+QUOTE_LIST_SELECT = (
+    "SELECT q.local_id, q.kind, q.text, q.span_start, q.span_end, q.speaker, q.speaker_id,"
+    " q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end, q.nested_in,"
+    " q.confidence, a.id, q.speaker_store_id, q.extractor_version"
+    " FROM quotes q JOIN articles a ON a.pk = q.article_pk")
+ENDORSEMENT_LIST_SELECT = (
+    "SELECT e.local_id, e.endorser, e.endorser_id, e.endorsee, e.endorsee_id,"
+    " e.endorser_detail, e.office, e.status, e.evidence, e.evidence_start,"
+    " e.evidence_end, e.when_date, e.confidence, a.id, e.endorser_store_id,"
+    " e.endorsee_store_id, e.extractor_version"
+    " FROM endorsements e JOIN articles a ON a.pk = e.article_pk")
+
+
+def quote_list_row(r: Any) -> dict[str, Any]:
+    """A quote row of :data:`QUOTE_LIST_SELECT` with output-schema field names."""
+    return {"id": r[0], "kind": r[1], "text": r[2], "span": [r[3], r[4]], "speaker": r[5],
+            "speaker_id": r[6], "speaker_span": pair(r[7], r[8]), "cue": r[9],
+            "cue_span": pair(r[10], r[11]), "nested_in": r[12], "confidence": r[13],
+            "article_id": r[14], "speaker_store_id": r[15], "extractor_version": r[16]}
+
+
+def endorsement_list_row(r: Any) -> dict[str, Any]:
+    """An endorsement row of :data:`ENDORSEMENT_LIST_SELECT` with output-schema field names."""
+    return {"id": r[0], "endorser": r[1], "endorser_id": r[2], "endorsee": r[3],
+            "endorsee_id": r[4], "endorser_detail": r[5], "office": r[6], "status": r[7],
+            "evidence": r[8], "evidence_span": [r[9], r[10]], "when": r[11],
+            "confidence": r[12], "article_id": r[13], "endorser_store_id": r[14],
+            "endorsee_store_id": r[15], "extractor_version": r[16]}

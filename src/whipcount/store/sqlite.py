@@ -20,8 +20,8 @@ from ..models import Record
 from .base import DEFAULT_LIMIT, Row, Store, WriteResult, check_limit, entity_key
 from .rows import (ARTICLE_COLUMNS, ENDORSEMENT_COLUMNS, ORG_MENTION_COLUMNS, PERSON_MENTION_COLUMNS,
                    QUOTE_COLUMNS, STANCE_COLUMNS, TITLE_COLUMNS, merge_kb, record_rows, search_terms)
+from .rows import ENDORSEMENT_LIST_SELECT, QUOTE_LIST_SELECT, endorsement_list_row, quote_list_row
 from .rows import like_escape as _like_escape
-from .rows import pair as _pair
 from .sqlite_schema import MIGRATIONS
 from .sqlite_web import SQLiteWebQueries
 
@@ -258,20 +258,13 @@ class SQLiteStore(SQLiteWebQueries, Store):
             clauses.append("q.kind = ?")
             params.append(kind)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        sql = ("SELECT q.local_id, q.kind, q.text, q.span_start, q.span_end, q.speaker, q.speaker_id,"
-               " q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end, q.nested_in,"
-               " q.confidence, a.id, q.speaker_store_id, q.extractor_version"
-               f" FROM quotes q JOIN articles a ON a.pk = q.article_pk{joins}{where}"
+        sql = (f"{QUOTE_LIST_SELECT}{joins}{where}"
                f" ORDER BY {order} LIMIT ? OFFSET ?")
         try:
             rows = self._all(sql, [*params, limit, offset])
         except sqlite3.OperationalError as exc:  # a search the FTS parser still rejects
             raise StoreError(E.E010.format(url=self.url, detail=f"search {search!r}: {exc}")) from exc
-        return [{"id": r[0], "kind": r[1], "text": r[2], "span": [r[3], r[4]], "speaker": r[5],
-                 "speaker_id": r[6], "speaker_span": _pair(r[7], r[8]), "cue": r[9],
-                 "cue_span": _pair(r[10], r[11]), "nested_in": r[12], "confidence": r[13],
-                 "article_id": r[14], "speaker_store_id": r[15], "extractor_version": r[16]}
-                for r in rows]
+        return [quote_list_row(r) for r in rows]
 
     def endorsements(self, endorser: str | None = None, endorsee: str | None = None,
                      status: str | None = None, office: str | None = None,
@@ -296,18 +289,9 @@ class SQLiteStore(SQLiteWebQueries, Store):
             clauses.append("a.id = ?")
             params.append(article)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        sql = ("SELECT e.local_id, e.endorser, e.endorser_id, e.endorsee, e.endorsee_id,"
-               " e.endorser_detail, e.office, e.status, e.evidence, e.evidence_start,"
-               " e.evidence_end, e.when_date, e.confidence, a.id, e.endorser_store_id,"
-               " e.endorsee_store_id, e.extractor_version"
-               f" FROM endorsements e JOIN articles a ON a.pk = e.article_pk{where}"
+        sql = (f"{ENDORSEMENT_LIST_SELECT}{where}"
                " ORDER BY a.pk, e.evidence_start, e.pk LIMIT ? OFFSET ?")
-        return [{"id": r[0], "endorser": r[1], "endorser_id": r[2], "endorsee": r[3],
-                 "endorsee_id": r[4], "endorser_detail": r[5], "office": r[6], "status": r[7],
-                 "evidence": r[8], "evidence_span": [r[9], r[10]], "when": r[11],
-                 "confidence": r[12], "article_id": r[13], "endorser_store_id": r[14],
-                 "endorsee_store_id": r[15], "extractor_version": r[16]}
-                for r in self._all(sql, [*params, limit, offset])]
+        return [endorsement_list_row(r) for r in self._all(sql, [*params, limit, offset])]
 
     def counts(self) -> dict[str, int]:
         """Rows per kind of stored thing."""
