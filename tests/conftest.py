@@ -84,8 +84,8 @@ EDITORIAL = ("The Port Ellery Ledger endorses Dana Whitcombe for U.S. Senate. "
              "Ruth Okafor said \"the picket lines remember who showed up.\"")
 
 
-@pytest.fixture
-def rally() -> Record:
+def rally_record() -> Record:
+    """A hand-made record of the rally article (also used by tests/webdata.py)."""
     return make_record(
         "rally", RALLY,
         people=[("Dana Whitcombe", [("State Sen.", None, None)]),
@@ -96,8 +96,8 @@ def rally() -> Record:
                        "The Tamarack Nurses Union endorsed State Sen. Dana Whitcombe for U.S. Senate on Tuesday.")])
 
 
-@pytest.fixture
-def firehouse() -> Record:
+def firehouse_record() -> Record:
+    """A hand-made record of the firehouse article (also used by tests/webdata.py)."""
     return make_record(
         "firehouse", FIREHOUSE,
         people=[("Luis Ferraro", [("Mayor", None, "Port Ellery")]), ("Kevin Doyle", []),
@@ -111,8 +111,8 @@ def firehouse() -> Record:
                   "José Ortiz said the closing of the firehouse was a mistake.")])
 
 
-@pytest.fixture
-def editorial() -> Record:
+def editorial_record() -> Record:
+    """A hand-made record of the editorial article (also used by tests/webdata.py)."""
     return make_record(
         "editorial", EDITORIAL,
         people=[("Dana Whitcombe", [("State Sen.", None, None), ("candidate", None, None)]),
@@ -121,6 +121,21 @@ def editorial() -> Record:
         quotes=[("Ruth Okafor", "the picket lines remember who showed up.")],
         endorsements=[("Port Ellery Ledger", "Dana Whitcombe", "endorsed", "U.S. Senate",
                        "The Port Ellery Ledger endorses Dana Whitcombe for U.S. Senate.")])
+
+
+@pytest.fixture
+def rally() -> Record:
+    return rally_record()
+
+
+@pytest.fixture
+def firehouse() -> Record:
+    return firehouse_record()
+
+
+@pytest.fixture
+def editorial() -> Record:
+    return editorial_record()
 
 
 @pytest.fixture

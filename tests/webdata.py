@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import EDITORIAL, FIREHOUSE, RALLY, make_record
+from conftest import editorial_record, firehouse_record, make_record, rally_record
 
 from whipcount.models import Record
 from whipcount.store import open_store
@@ -34,33 +34,7 @@ RAW_MARKUP = ("<script>alert", "<img src=x", "<b onmouseover", "</script><script
 
 def hand_records() -> list[Record]:
     """Three ordinary articles (dated) and the hostile one."""
-    rally = make_record(
-        "rally", RALLY,
-        people=[("Dana Whitcombe", [("State Sen.", None, None)]),
-                ("Ruth Okafor", [("president", "Transit Workers Local 12", None)])],
-        orgs=[("Tamarack Nurses Union", "union"), ("Transit Workers Local 12", "union")],
-        quotes=[("Ruth Okafor", "Dana has walked our picket lines,")],
-        endorsements=[("Tamarack Nurses Union", "Dana Whitcombe", "endorsed", "U.S. Senate",
-                       "The Tamarack Nurses Union endorsed State Sen. Dana Whitcombe for U.S. Senate on Tuesday.")])
-    firehouse = make_record(
-        "firehouse", FIREHOUSE,
-        people=[("Luis Ferraro", [("Mayor", None, "Port Ellery")]), ("Kevin Doyle", []),
-                ("José Ortiz", [])],
-        orgs=[("Firefighters Local 1180", "union")],
-        quotes=[("Kevin Doyle", "We stood with the mayor because he stood with us,"),
-                ("José Ortiz", "the closing of the firehouse was a mistake")],
-        endorsements=[("Firefighters Local 1180", "Luis Ferraro", "withdrawn", "mayor",
-                       "Firefighters Local 1180 withdrew its endorsement of Mayor Luis Ferraro.")],
-        stances=[("José Ortiz", "firehouse closing", "against",
-                  "José Ortiz said the closing of the firehouse was a mistake.")])
-    editorial = make_record(
-        "editorial", EDITORIAL,
-        people=[("Dana Whitcombe", [("State Sen.", None, None), ("candidate", None, None)]),
-                ("Ruth Okafor", [("president", "Transit Workers Local 12", None)])],
-        orgs=[("Port Ellery Ledger", "newspaper")],
-        quotes=[("Ruth Okafor", "the picket lines remember who showed up.")],
-        endorsements=[("Port Ellery Ledger", "Dana Whitcombe", "endorsed", "U.S. Senate",
-                       "The Port Ellery Ledger endorses Dana Whitcombe for U.S. Senate.")])
+    rally, firehouse, editorial = rally_record(), firehouse_record(), editorial_record()
     rally.article.title = "Nurses back Whitcombe"
     rally.article.published = "2016-05-03"
     firehouse.article.title = "Firefighters pull endorsement"

@@ -37,13 +37,7 @@ def reported_candidates(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
     for cand in candidates(d.doc, skip=lambda t: t.i in used_cues, speech=lex.speech):
         if cand.source is not None and d.in_top_region(cand.source.idx) is not None:
             continue
-        inside = 0
-        k = bisect.bisect_right(direct_starts, cand.end) - 1
-        while k >= 0 and direct[k][1] > cand.start:
-            a, b = direct[k]
-            inside += max(0, min(b, cand.end) - max(a, cand.start))
-            k -= 1
-        if inside > 0.4 * (cand.end - cand.start):
+        if _mostly_direct(direct, direct_starts, cand.start, cand.end):
             continue
         feats = features(cand, lex.verbs, d.in_top_region(cand.cue.idx) is not None, d.text)
         out.append((cand, feats))
@@ -111,13 +105,7 @@ def _rule_indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
         if cand.source is not None and d.in_top_region(cand.source.idx) is not None:
             continue
         # content that is mostly a direct quote is that quote's, not a new one
-        inside = 0
-        k = bisect.bisect_right(direct_starts, cand.end) - 1
-        while k >= 0 and direct[k][1] > cand.start:
-            a, b = direct[k]
-            inside += max(0, min(b, cand.end) - max(a, cand.start))
-            k -= 1
-        if inside > 0.4 * (cand.end - cand.start):
+        if _mostly_direct(direct, direct_starts, cand.start, cand.end):
             continue
         out.append(cand)
     return out
@@ -166,3 +154,14 @@ def _according_to(d: _Doc, tok: Token) -> _Cand | None:
     if span is None:
         return None
     return _Cand(kind="indirect", start=span[0], end=span[1], cue=tok, source=src, confidence=0.7)
+
+
+def _mostly_direct(direct: list[tuple[int, int]], direct_starts: list[int], start: int, end: int) -> bool:
+    """Whether more than 40% of ``[start, end)`` lies inside the sorted direct-quote spans."""
+    inside = 0
+    k = bisect.bisect_right(direct_starts, end) - 1
+    while k >= 0 and direct[k][1] > start:
+        a, b = direct[k]
+        inside += max(0, min(b, end) - max(a, start))
+        k -= 1
+    return inside > 0.4 * (end - start)
