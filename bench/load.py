@@ -1,17 +1,21 @@
 """Load test of ``whipcount serve`` from loopback (a benchmark, not a test).
 
     python bench/load.py                                   # SQLite and PostgreSQL, 10,000 articles
-    python bench/load.py --backend sqlite --rate 200 --duration 20
+    python bench/load.py --backend sqlite --rate 200 --duration 20 --workers 2
     python bench/load.py --backend postgresql --pg-url postgresql://postgres@127.0.0.1:5432/test
+    python bench/load.py --no-cache                        # every request queries and renders
 
 Builds (once, then reuses, under ``bench/out/``) a SQLite store of synthetic records with
 ``bench/web_latency.py``'s generator; for PostgreSQL it writes the same records into a fresh
-schema that is dropped afterwards. Starts the real ``whipcount serve`` as a subprocess on
-127.0.0.1 with a free port, then drives it with an open-loop asyncio client (httpx): requests
-are scheduled at a fixed rate for a fixed time, at most ``--concurrency`` in flight, over a mix
-of home page, race pages, person pages, the quote-search API and the endorsements API.
+schema (vacuumed and analysed, as autovacuum would) that is dropped afterwards. Starts the real
+``whipcount serve --workers N`` as a subprocess on 127.0.0.1 with a free port, then drives it
+with an open-loop asyncio client: requests are scheduled at a fixed rate for a fixed time, at
+most ``--concurrency`` in flight, over a mix of home page, race pages, person pages, the
+quote-search API and the endorsements API.
 Latency is measured from each request's scheduled time, so a server that falls behind shows it
-in the percentiles (no coordinated omission). Prints a Markdown table for docs/performance.md.
+in the percentiles (no coordinated omission). Server CPU is that of the whole process tree
+(the workers); answers served from the server's response cache are counted (``X-Cache: hit``).
+Prints a Markdown table for docs/performance.md.
 """
 
 from __future__ import annotations
@@ -55,18 +59,58 @@ class Result:
     errors: dict[str, int] = field(default_factory=dict)
     sent: int = 0
     elapsed: float = 0.0
-    server_cpu: float = 0.0  # seconds of CPU the server process used during the run
+    server_cpu: float = 0.0  # seconds of CPU the server's processes used during the run
+    database_cpu: float = 0.0  # of the PostgreSQL server's processes (all of them), if any
     client_cpu: float = 0.0
     why: dict[str, int] = field(default_factory=dict)  # error: status code or exception
+    hits: dict[str, int] = field(default_factory=dict)  # answers from the response cache
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of process ``pid`` (Linux /proc), or NaN elsewhere."""
+    """User plus system CPU time of process ``pid`` and of its live descendants (the worker
+    processes of ``serve --workers``), from Linux /proc; NaN elsewhere."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
+        parents = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parents[int(entry.name)] = int(_stat(int(entry.name))[1])
+                except (OSError, ValueError, IndexError):
+                    pass
+        tree, grew = {pid}, True
+        while grew:
+            more = {child for child, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grew = bool(more)
+        total = 0
+        for member in tree:
+            try:
+                fields = _stat(member)
+                total += int(fields[11]) + int(fields[12])
+            except (OSError, ValueError, IndexError):
+                pass
+        return total / os.sysconf("SC_CLK_TCK")
+    except OSError:
         return float("nan")
+
+
+def command_cpu_seconds(command: str) -> float:
+    """User plus system CPU time of every live process named ``command`` (Linux /proc)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                head, tail = (entry / "stat").read_text().rsplit(")", 1)
+                if head.split("(", 1)[1] == command:
+                    fields = tail.split()
+                    total += int(fields[11]) + int(fields[12])
+            except (OSError, ValueError, IndexError):
+                pass
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -76,11 +120,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int, log: Path, workers: int,
+                 cache: bool) -> subprocess.Popen[bytes]:
     """``whipcount serve`` on 127.0.0.1:port (read-only), output to ``log``."""
     exe = shutil.which("whipcount", path=str(Path(sys.executable).parent)) or "whipcount"
     with log.open("wb") as out:
-        return subprocess.Popen([exe, "serve", "--db", db, "--host", LOOPBACK, "--port", str(port)],
+        return subprocess.Popen([exe, "serve", "--db", db, "--host", LOOPBACK, "--port", str(port),
+                                 "--workers", str(workers), "--cache" if cache else "--no-cache"],
                                 stdout=out, stderr=subprocess.STDOUT)
 
 
@@ -137,8 +183,9 @@ class RawPool:
         self.host, self.port = host, port
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
 
-    async def get(self, path: str, timeout: float = 30.0) -> int:
-        """GET ``path``; the status code (the body is read and dropped). A kept-alive
+    async def get(self, path: str, timeout: float = 30.0) -> tuple[int, bool]:
+        """GET ``path``; the status code and whether the answer came from the server's response
+        cache (the body is read and dropped). A kept-alive
         connection the server closed meanwhile is retried once on a new one, as browsers do."""
         while self.idle:
             reader, writer, used = self.idle.pop()
@@ -154,7 +201,7 @@ class RawPool:
         return await self._get(reader, writer, path, timeout)
 
     async def _get(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str,
-                   timeout: float) -> int:
+                   timeout: float) -> tuple[int, bool]:
         try:
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode())
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
@@ -169,7 +216,7 @@ class RawPool:
             writer.close()
         else:
             self.idle.append((reader, writer, time.monotonic()))
-        return status
+        return status, headers.get("x-cache") == "hit"
 
     def close(self) -> None:
         for _, writer, _ in self.idle:
@@ -188,9 +235,10 @@ async def drive(base: str, rate: float, duration: float, concurrency: int,
     async def one(kind: str, path: str, due: float) -> None:
         async with gate:
             try:
-                status = await pool.get(path)
+                status, hit = await pool.get(path)
                 ok = status == 200
                 why = str(status)
+                result.hits[kind] = result.hits.get(kind, 0) + hit
             except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError,
                     asyncio.LimitOverrunError, ValueError, KeyError) as exc:
                 ok, why = False, type(exc).__name__
@@ -227,16 +275,21 @@ def report(label: str, result: Result, counts: dict[str, int]) -> str:
              f"**{errors} errors**; server CPU {result.server_cpu:.1f} s "
              f"({1000 * result.server_cpu / max(1, result.sent):.1f} ms a request, "
              f"{100 * result.server_cpu / result.elapsed:.0f}% of one core), client CPU "
-             f"{result.client_cpu:.1f} s" + (f"; errors by cause: {result.why}" if result.why else ""),
+             f"{result.client_cpu:.1f} s"
+             + (f", PostgreSQL server processes {result.database_cpu:.1f} s "
+                f"({1000 * result.database_cpu / max(1, result.sent):.1f} ms a request)"
+                if result.database_cpu else "")
+             + (f"; errors by cause: {result.why}" if result.why else ""),
              "",
-             "| endpoint | requests | errors | p50 ms | p95 ms | p99 ms | max ms |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| endpoint | requests | errors | cache hits | p50 ms | p95 ms | p99 ms | max ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     rows = [(k, result.latencies[k]) for k, _ in MIX if k in result.latencies]
     rows.append(("all", every))
     for kind, xs in rows:
         errs = errors if kind == "all" else result.errors.get(kind, 0)
-        lines.append(f"| {kind} | {len(xs):,} | {errs} | {pct(xs, 50):.1f} | {pct(xs, 95):.1f}"
-                     f" | {pct(xs, 99):.1f} | {max(xs):.1f} |")
+        hits = sum(result.hits.values()) if kind == "all" else result.hits.get(kind, 0)
+        lines.append(f"| {kind} | {len(xs):,} | {errs} | {100 * hits / max(1, len(xs)):.0f}%"
+                     f" | {pct(xs, 50):.1f} | {pct(xs, 95):.1f} | {pct(xs, 99):.1f} | {max(xs):.1f} |")
     return "\n".join(lines)
 
 
@@ -249,7 +302,7 @@ def run_one(label: str, db: str, args: argparse.Namespace) -> str:
     port = free_port()
     base = f"http://{LOOPBACK}:{port}"
     log = OUT / f"load-serve-{label.split()[0].lower()}.log"
-    server = start_server(db, port, log)
+    server = start_server(db, port, log, args.workers, args.cache)
     try:
         wait_ready(base, server)
         make = request_maker(base)
@@ -257,8 +310,11 @@ def run_one(label: str, db: str, args: argparse.Namespace) -> str:
             httpx.get(base + make()[1], timeout=60)
         load0 = os.getloadavg()
         cpu0, mine0 = cpu_seconds(server.pid), time.process_time()
+        db0 = command_cpu_seconds("postgres") if db.startswith("postgres") else 0.0
         result = asyncio.run(drive(base, args.rate, args.duration, args.concurrency, make))
         result.server_cpu = cpu_seconds(server.pid) - cpu0
+        if db.startswith("postgres"):
+            result.database_cpu = command_cpu_seconds("postgres") - db0
         result.client_cpu = time.process_time() - mine0
         load1 = os.getloadavg()
     finally:
@@ -287,13 +343,17 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=200.0, help="target requests per second")
     ap.add_argument("--duration", type=float, default=20.0, help="seconds of load")
     ap.add_argument("--concurrency", type=int, default=64, help="most requests in flight")
+    ap.add_argument("--workers", type=int, default=2, help="server processes (serve --workers)")
+    ap.add_argument("--no-cache", dest="cache", action="store_false",
+                    help="serve --no-cache: every request does its queries and rendering")
     ap.add_argument("--pg-url", default=os.environ.get(
         "WHIPCOUNT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"`python bench/load.py --articles {args.articles} --rate {args.rate:g} --duration "
-          f"{args.duration:g} --concurrency {args.concurrency}`: one `whipcount serve` process "
-          f"on {LOOPBACK}\n")
+          f"{args.duration:g} --concurrency {args.concurrency} --workers {args.workers}"
+          f"{'' if args.cache else ' --no-cache'}`: `whipcount serve --workers {args.workers}"
+          f"{'' if args.cache else ' --no-cache'}` on {LOOPBACK}\n")
     if args.backend in ("sqlite", "both"):
         db = OUT / f"load-{args.articles}.db"
         build(db, args.articles)
@@ -306,6 +366,13 @@ def main() -> None:
         try:
             t0 = time.perf_counter()
             build(url, args.articles)  # type: ignore[arg-type]  # a URL works as well as a path
+            with psycopg.connect(args.pg_url, autocommit=True) as conn:
+                # What autovacuum does soon after a bulk load (it is off on the test server):
+                # without statistics the planner guesses row counts from table sizes, and
+                # without a visibility map every index-only scan reads the table as well.
+                tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s",
+                                      (schema,)).fetchall()
+                conn.execute("VACUUM (ANALYZE) " + ", ".join(f'"{schema}"."{t}"' for t, in tables))
             print(f"(PostgreSQL store written in {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
             print(run_one("PostgreSQL", url, args) + "\n", flush=True)
         finally:

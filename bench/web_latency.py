@@ -119,7 +119,8 @@ def measure(db: Path, requests: int, seed: int = 11) -> list[tuple[str, list[flo
     from whipcount.web.app import create_app
 
     rng = random.Random(seed)
-    with TestClient(create_app(str(db))) as client:
+    # without the response cache: this measures the queries and rendering of every request
+    with TestClient(create_app(str(db), response_cache=False)) as client:
         races = [r["office"] for r in client.get("/api/races", params={"limit": 500}).json()["items"]]
         with open_store(str(db)) as store:
             people = [r["endorsee_store_id"] for r in store.find_endorsements(limit=2000).rows]

@@ -9,7 +9,12 @@ One extraction pass (the full pipeline, default settings) over
 - the example article and its gold (``SHARED/examples``): endorsements, quotes, titled people,
   with the matching of ``SHARED/eval/score_gold.py``;
 - our own endorsement and titled-people gold (``eval/gold/endorsements``, PolNeAR train and dev
-  articles), same matching, all articles and the dev ones apart.
+  articles), same matching, all articles and the dev ones apart;
+- our speaker-name gold (``eval/gold/speakers``, dev quotes whose speaker is a pronoun or a
+  surname): the share of found quotes whose ``speaker`` is the full name (``eval/score_speakers.py``);
+- our knowledge-base linking gold (``eval/gold/kb_links``: person mentions of the example and
+  PolNeAR train/dev articles with their right ids or none): linking precision and recall
+  (``eval/score_kb_links.py``, congress-legislators and Open States from ``SHARED/data/kb``).
 The scorers are imported from SHARED at run time, never copied. Every figure is compared with
 ``eval/minimums.json``; a figure below its pin by more than ``tolerance`` fails the gate (exit 1).
 Raising a pin is routine (``--write-pins`` raises every F1 and recall pin to the figure just
@@ -47,8 +52,9 @@ def load_module(path: Path, name: str) -> ModuleType:
     if spec is None or spec.loader is None:
         raise SystemExit(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)  # dataclasses look their module up there
     spec.loader.exec_module(module)
-    return module
+    return sys.modules[name]
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -81,11 +87,17 @@ def polnear_figures(shared: Path, split: str = "dev") -> dict[str, float]:
     cp, cr, cf = prf(tp_c, n_pred - tp_c, n_gold - tp_c)
     ap_, ar, af = prf(tp_a, n_pred - tp_a, n_gold - tp_a)
     _, ng_d, _, ta_d = scorer.score(gold, preds, True)
-    return {
+    figures = {
         f"polnear_{split}.content_f1": cf, f"polnear_{split}.attribution_p": ap_,
         f"polnear_{split}.attribution_r": ar, f"polnear_{split}.attribution_f1": af,
         f"polnear_{split}.direct_attribution_recall": ta_d / ng_d if ng_d else 0.0,
     }
+    if split == "dev":  # our speaker-name gold is of dev quotes: score it on the same records
+        speakers = load_module(REPO / "eval" / "score_speakers.py", "score_speakers")
+        s = speakers.score(speakers.load_gold(speakers.DEFAULT_GOLD), preds)
+        figures["speakers.found_rate"] = s["found_rate"]
+        figures["speakers.named_rate"] = s["named_rate"]
+    return figures
 
 
 def gold_figures(scorer: ModuleType, golds: dict[str, dict[str, Any]], recs: dict[str, dict[str, Any]],
@@ -133,6 +145,7 @@ def run_gate(shared: Path = DEFAULT_SHARED) -> dict[str, float]:
     """Every gate figure, measured now."""
     figures = polnear_figures(shared, "dev")
     figures.update(example_and_gold_figures(shared))
+    figures.update(load_module(REPO / "eval" / "score_kb_links.py", "score_kb_links").kb_figures(shared))
     return figures
 
 

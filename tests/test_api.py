@@ -317,3 +317,87 @@ def test_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
                  "/api/races", "/api/races/{office}", "/api/facts/{fact_id}/review", "/api/review"):
         assert path in paths, path
     assert "post" in paths["/api/articles"]
+
+
+# -- the response cache ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [
+    "/api/endorsements?endorsee=Whitcombe", "/api/races", "/api/quotes?q=picket&format=csv",
+    "/", "/races/U.S.%20Senate", "/people/dana-whitcombe",
+])
+def test_answers_come_again_from_the_cache(client: TestClient, path: str) -> None:
+    first, again = client.get(path), client.get(path)
+    assert first.status_code == again.status_code == 200
+    assert again.headers["x-cache"] == "hit" and again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
+    assert again.headers["cache-control"] == "no-cache"  # browsers ask again, with the ETag
+    assert "script-src 'self'" in again.headers["content-security-policy"]
+    unchanged = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/api/endorsements", AUTH),  # a token holder's requests
+    ("/api/endorsements", {"Cookie": "whipcount_session=x"}),
+    ("/login", {}),
+    ("/static/style.css", {}),
+    ("/api/articles/no-such-article", {}),  # errors are not kept
+    ("/people/no-such-person", {}),
+])
+def test_what_the_cache_leaves_alone(client: TestClient, path: str,
+                                     headers: dict[str, str]) -> None:
+    for _ in range(2):
+        assert "x-cache" not in client.get(path, headers=headers).headers
+
+
+@pytest.mark.parametrize("same_process", [True, False])
+def test_the_cache_follows_the_data(tmp_path: Path, same_process: bool) -> None:
+    """A review, by this server or by another process, makes the next answer fresh."""
+    from whipcount.store import open_store
+
+    url = build_store(tmp_path / "c.db")
+    path = "/api/endorsements?endorser=Ledger"
+    with TestClient(create_app(url, token=TOKEN)) as c:
+        before = c.get(path)
+        assert c.get(path).headers["x-cache"] == "hit"
+        fact = before.json()["items"][0]["fact_id"]
+        if same_process:
+            c.post(f"/api/facts/{fact}/review", json={"state": "rejected"}, headers=AUTH)
+        else:
+            with open_store(url) as other:
+                other.review_fact(fact, "rejected")
+        after = c.get(path)
+        assert after.headers["x-cache"] == "miss"
+        assert after.json()["total"] == before.json()["total"] - 1
+        assert after.headers["etag"] != before.headers["etag"]
+
+
+@pytest.mark.parametrize("limits, keys, kept", [
+    ({"max_entries": 2}, ["a", "b", "c"], ["b", "c"]),
+    ({"max_bytes": 10}, ["a", "b", "c"], ["c"]),  # 6-byte bodies
+    ({"max_item_bytes": 5}, ["a", "b"], []),
+    ({}, ["a", "b", "a"], ["a", "b"]),
+])
+def test_response_cache_bounds(limits: dict[str, int], keys: list[str], kept: list[str]) -> None:
+    from whipcount.web.cache import CachedAnswer, ResponseCache
+
+    cache = ResponseCache(**limits)
+    assert cache.get("v1", ("/", b"")) is None  # the cache takes its version from a lookup
+    for key in keys:
+        cache.put("v1", (key, b""), CachedAnswer(200, (), b"body:" + key.encode(), b'"e"'))
+    assert sorted(k for k in "abc" if cache.get("v1", (k, b"")) is not None) == kept
+
+
+def test_response_cache_drops_other_versions() -> None:
+    from whipcount.web.cache import CachedAnswer, ResponseCache
+
+    cache = ResponseCache()
+    answer = CachedAnswer(200, (), b"old", b'"e"')
+    cache.get("v1", ("/", b""))
+    cache.put("v1", ("/", b""), answer)
+    assert cache.get("v1", ("/", b"")) == answer
+    assert cache.get("v2", ("/", b"")) is None and len(cache) == 0  # the data changed
+    cache.put("v1", ("/", b""), answer)  # made before the change: not kept
+    assert len(cache) == 0

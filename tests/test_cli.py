@@ -287,6 +287,65 @@ def test_demo_refuses_to_overwrite_other_files(tmp_path: Path) -> None:
     assert precious.read_text(encoding="utf-8") == "my notes"
 
 
+# -- serve ---------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> dict[int, str]:
+    """Command lines of the live child processes of ``pid`` (Linux /proc)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError, IndexError):
+            continue  # it ended meanwhile
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process lists from /proc")
+def test_serve_with_workers(filled_db: str, tmp_path: Path) -> None:
+    """``serve --workers 2`` answers pages; the workers get the store and the token through the
+    environment, not on their command lines, which any user of the machine can read."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    pytest.importorskip("uvicorn")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = "token-of-the-serve-test"
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "whipcount", "serve", "--db", filled_db, "--port", str(port),
+             "--workers", "2"],
+            env={**os.environ, "WHIPCOUNT_TOKEN": token}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        page = None
+        deadline = time.monotonic() + 90
+        while page is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as res:
+                    page = res.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert page is not None, log.read_text(errors="replace")
+        assert 'href="/login"' in page  # a worker got the token: writes are offered
+        workers = {pid: cmd for pid, cmd in _children(server.pid).items() if "spawn" in cmd}
+        assert len(workers) == 2, _children(server.pid)
+        for cmd in workers.values():
+            assert filled_db not in cmd and token not in cmd
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    assert server.returncode == 0, log.read_text(errors="replace")
+    assert "with 2 worker processes" in log.read_text()
+
+
 # -- the runner with process() stubbed -----------------------------------------------------
 
 

@@ -332,3 +332,35 @@ def test_data_version_moves_on_writes_and_reviews(pg_url_factory: Callable[[], s
         seen.append(store.data_version())
         assert len(set(seen)) == 4
         assert store.data_version() == seen[-1]
+
+
+def test_runs_leave_fresh_planner_statistics(pg_url_factory: Callable[[], str], tmp_path: Path) -> None:
+    """A run that stores articles ends with ANALYZE: the planner knows the tables are not empty."""
+    from whipcount.runners import local
+
+    url = pg_url_factory()
+    with open_store(url) as store:
+        store.write_records([_synthetic(n) for n in range(30)])
+        schema = store.schema  # type: ignore[attr-defined]
+
+        def tuples() -> float:
+            row = store._pg_one(  # type: ignore[attr-defined]
+                "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s AND c.relname = 'articles'", (schema,))
+            return float(row[0])
+
+        assert tuples() < 1  # -1: never analysed
+        calls: list[int] = []
+        original = store.optimize
+
+        def spy() -> None:
+            calls.append(1)
+            original()
+
+        store.optimize = spy  # type: ignore[method-assign]
+        local.run([], store)  # nothing stored: no ANALYZE
+        assert calls == [] and tuples() < 1
+        article = tmp_path / "council.txt"
+        article.write_text("The Harbor Pipefitters endorsed Rosa Imbert for mayor on Monday.\n", encoding="utf-8")
+        assert local.run([str(article)], store).stored == 1
+        assert calls == [1] and tuples() == 31

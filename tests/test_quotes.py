@@ -160,6 +160,25 @@ def test_quotes(nlp, text: str, expected: list[Q]) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize("text, pronoun, gender", [
+    # one "he" linked to a person of unknown gender is evidence, not proof: a later "she" may
+    # still mean her (Loretta Lynch, PolNeAR dev, was taken for a man after one such link)
+    ("Attorney General Orlaith Brennock spoke first on Monday. He left early.", "He", "m"),
+    ("Attorney General Orlaith Brennock spoke first on Monday. She left early.", "She", "f"),
+])
+def test_pronoun_link_gives_weak_gender(nlp, text: str, pronoun: str, gender: str) -> None:
+    from whipcount.nlp.coref import Resolver
+    from whipcount.nlp.extensions import get_facts
+
+    doc = nlp(text)
+    resolver = Resolver(doc, get_facts(doc))
+    start = text.index(pronoun)
+    tok = next(t for t in doc if t.idx == start)
+    ent = resolver.entities[resolver.resolve(tok, start, start + len(pronoun))]
+    assert ent.name == "Orlaith Brennock"
+    assert (ent.gender, ent.gender_weak) == (gender, True)
+
+
 def test_quote_fields(nlp) -> None:
     text = "\u201cWe will win,\u201d Harlan said."
     doc, quotes = quotes_of(nlp, text)

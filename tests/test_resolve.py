@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -322,6 +323,25 @@ def _gold_label(m: dict[str, Any]) -> str:
     return "kb:" + ids[0]
 
 
+def _gold_people_by_entity(scorer: ModuleType, golds: list[dict[str, Any]], records: dict[str, Record],
+                           entity_of: Callable[[str], str | None]) -> dict[str, set[str]]:
+    """Gold people (:func:`_gold_label`) under each entity of the gold mentions the pipeline found."""
+    people_of: dict[str, set[str]] = {}
+    checked = 0
+    for g in golds:
+        rec = records[g["article"]]
+        for m in g["mentions"]:
+            person = scorer.match_person(rec.people, m["span"])
+            if person is None:
+                continue
+            checked += 1
+            entity = entity_of(ref(rec.article.id, person.id))
+            assert entity is not None
+            people_of.setdefault(entity, set()).add(_gold_label(m))
+    assert checked >= 100
+    return people_of
+
+
 def test_cross_article_identities_hold_one_gold_person(
         gold_records: tuple[list[dict[str, Any]], dict[str, Record]], real_index: KBIndex) -> None:
     """PolNeAR dev resolved together: no identity holds mentions of two different gold people."""
@@ -330,18 +350,7 @@ def test_cross_article_identities_hold_one_gold_person(
     dev = [g for g in golds if g["split"] == "dev"]
     res: Resolution = resolve_people([records[g["article"]] for g in dev], real_index)
     owner = res.by_ref()
-    people_of: dict[str, set[str]] = {}
-    checked = 0
-    for g in dev:
-        rec = records[g["article"]]
-        for m in g["mentions"]:
-            person = scorer.match_person(rec.people, m["span"])
-            if person is None:
-                continue
-            checked += 1
-            ident = owner[ref(rec.article.id, person.id)]
-            people_of.setdefault(ident.id, set()).add(_gold_label(m))
-    assert checked >= 100
+    people_of = _gold_people_by_entity(scorer, dev, records, lambda r: owner[r].id)
     mixed = {k: v for k, v in people_of.items() if len(v) > 1}
     assert not mixed, {k: (v, res.explain(k)) for k, v in mixed.items()}
     # and the identities do join across articles
@@ -365,3 +374,25 @@ def test_cli_kb_link(tmp_path: Path) -> None:
     [line] = [x for x in result.output.splitlines() if x.startswith("{")]
     people = json.loads(line)["people"]
     assert [(p["name"], p["kb"]["bioguide"]) for p in people] == [("Chris Dodd", "X000009")]
+
+
+def test_store_resolution_holds_one_gold_person(
+        gold_records: tuple[list[dict[str, Any]], dict[str, Record]], real_index: KBIndex, tmp_path: Path) -> None:
+    """PolNeAR dev stored together and resolved in the store (`whipcount resolve`): no people row
+    holds mentions of two different gold people, and rows do join across articles."""
+    from whipcount.resolve.store import resolve_store
+    from whipcount.store import open_store
+
+    golds, records = gold_records
+    scorer = _load_scorer()
+    dev = [g for g in golds if g["split"] == "dev"]
+    with open_store(str(tmp_path / "dev.db")) as store:
+        store.write_records([records[g["article"]] for g in dev])
+        store.save_kb(real_index.people)
+        summary = resolve_store(store)
+        assert summary.linked >= 20
+        people_of = _gold_people_by_entity(scorer, dev, records,
+                                           lambda r: store.entity_of_ref("person", r))
+        mixed = {k: v for k, v in people_of.items() if len(v) > 1}
+        assert not mixed, {k: (v, store.entity_detail("person", k)["merges"]) for k in mixed}
+        assert max(len(store.entity_refs("person", k)) for k in people_of) >= 10

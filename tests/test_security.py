@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -209,6 +210,43 @@ def test_injection_does_not_widen_quote_search(backend: tuple[str, TestClient], 
                                                matches: int) -> None:
     body = backend[1].get("/api/quotes", params={"q": payload}).json()
     assert body["ok"] is True and body["total"] == matches
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/quotes", {"q": "picket\x00"}),
+    ("/api/endorsements", {"endorsee": "\x00"}),
+    ("/api/people", {"name": "a\x00' OR 1=1 --"}),
+    ("/api/people/%00", {}),
+    ("/quotes", {"q": "\x00"}),
+    ("/endorsements", {"race": "mayor\x00"}),
+    ("/people/x%00y", {}),
+])
+def test_nul_byte_is_named_and_the_store_is_not(backend: tuple[str, TestClient], path: str,
+                                                params: dict[str, str]) -> None:
+    """PostgreSQL refuses NUL in text; its error named the store's URL and schema."""
+    url, client = backend
+    response = client.get(path, params=params)
+    assert response.status_code == 400
+    _check_error_shape(path, response)
+    message = response.json()["error"] if path.startswith("/api") else response.text
+    assert "NUL byte" in message
+    base, _, query = url.partition("?")
+    for secret in (base, query, query.partition("=")[2]):
+        assert not secret or secret not in message, secret
+
+
+@pytest.mark.parametrize("message, store_url, schema, expected", [
+    ("E010 store postgresql://u@db:5432/wc?schema=wc_a1: query failed: relation \"wc_a1.x\"",
+     "postgresql://u@db:5432/wc?schema=wc_a1", "wc_a1",
+     "E010 store: query failed: relation \"….x\""),
+    ("E010 store sqlite:///srv/w.db: search 'x': fts5: syntax error", "sqlite:///srv/w.db", None,
+     "E010 store: search 'x': fts5: syntax error"),
+    ("no store named here", "sqlite:///srv/w.db", None, "no store named here"),
+])
+def test_store_errors_leave_out_the_store(message: str, store_url: str, schema: str | None,
+                                          expected: str) -> None:
+    store = SimpleNamespace(url=store_url, schema=schema)
+    assert security.public_error(message, store) == expected
 
 
 # -- (2) hostile text on every page kind -------------------------------------------------------

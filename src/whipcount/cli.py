@@ -25,7 +25,7 @@ from .errors import StoreError, WhipcountError
 from .models import IngestError
 from .runners import demo as demo_runner
 from .runners import local
-from .store.base import Row, Store, open_store
+from .store.base import Row, Store, open_store, redact_url
 
 app = typer.Typer(name="whipcount", no_args_is_help=True, add_completion=False,
                   help="Turn political news into a sourced record of who backs whom, who said "
@@ -219,24 +219,141 @@ def articles(db: str | None = DbOption, search: str | None = typer.Option(
     _list(db, "articles", fmt, lambda s: s.articles(limit=limit, offset=offset, search=search))
 
 
-@app.command()
-def people(db: str | None = DbOption,
+people_app = typer.Typer(help="People across articles: list, show why mentions were joined, merge, split.")
+app.add_typer(people_app, name="people")
+organizations_app = typer.Typer(help="Organizations across articles: list, show, merge, split.")
+app.add_typer(organizations_app, name="organizations")
+
+
+@people_app.callback(invoke_without_command=True)
+def people(ctx: typer.Context, db: str | None = DbOption,
            name: str | None = typer.Option(None, "--name", help="Whole words of the name."),
            fmt: RowFormat = RowFormatOption, limit: int = LimitOption,
            offset: int = OffsetOption) -> None:
-    """List people, with their titles and how many articles mention them."""
-    _list(db, "people", fmt, lambda s: s.people(name=name, limit=limit, offset=offset))
+    """List people, with their titles and how many articles mention them.
+
+    Subcommands: show ID, merge ID ID, split ID_OR_MENTION (see `whipcount people show --help`).
+    """
+    if ctx.invoked_subcommand is None:
+        _list(db, "people", fmt, lambda s: s.people(name=name, limit=limit, offset=offset))
 
 
-@app.command()
-def organizations(db: str | None = DbOption,
+@organizations_app.callback(invoke_without_command=True)
+def organizations(ctx: typer.Context, db: str | None = DbOption,
                   name: str | None = typer.Option(None, "--name", help="Whole words of the name."),
                   kind: str | None = typer.Option(None, "--kind", help="union, party, newspaper, ..."),
                   fmt: RowFormat = RowFormatOption, limit: int = LimitOption,
                   offset: int = OffsetOption) -> None:
-    """List organizations and how many articles mention them."""
-    _list(db, "organizations", fmt,
-          lambda s: s.organizations(name=name, kind=kind, limit=limit, offset=offset))
+    """List organizations and how many articles mention them.
+
+    Subcommands: show ID, merge ID ID, split ID_OR_MENTION.
+    """
+    if ctx.invoked_subcommand is None:
+        _list(db, "organizations", fmt,
+              lambda s: s.organizations(name=name, kind=kind, limit=limit, offset=offset))
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _show(db: str | None, kind: str, entity_id: str, fmt: ShowFormat) -> None:
+    from .resolve.store import explain_entity
+    from .store.identities import IdentityQueries
+
+    with _library_errors(), open_store(resolve_db_url(db), create=False) as store:
+        assert isinstance(store, IdentityQueries)
+        detail = store.entity_detail(kind, entity_id)  # type: ignore[arg-type]
+    if detail is None:
+        typer.echo(f"Error: no {kind} {entity_id!r} in the store (list them with `whipcount "
+                   f"{'people' if kind == 'person' else 'organizations'}`)", err=True)
+        raise typer.Exit(1)
+    if fmt is ShowFormat.json:
+        export.write_rows([detail], sys.stdout, "jsonl")
+    else:
+        typer.echo("\n".join(explain_entity(detail)))
+
+
+def _review(db: str | None, kind: str, action: str, a: str, b: str | None, note: str) -> None:
+    from .resolve.decisions import Override
+    from .resolve.store import entity_ref, review
+
+    with _library_errors(), open_store(resolve_db_url(db), create=False) as store:
+        refs: list[str | None] = []
+        for what in (a, b):
+            if what is None:
+                refs.append(None)
+                continue
+            r = entity_ref(store, kind, what)  # type: ignore[arg-type]
+            if r is None:
+                typer.echo(f"Error: {what!r} is neither a stored {kind} id nor a mention "
+                           "ARTICLE_ID#LOCAL_ID of one", err=True)
+                raise typer.Exit(1)
+            refs.append(r)
+        if action == "split" and a and "#" not in a:
+            typer.echo(f"Error: split needs a mention ARTICLE_ID#LOCAL_ID (see `whipcount "
+                       f"{'people' if kind == 'person' else 'organizations'} show {a}`)", err=True)
+            raise typer.Exit(2)
+        result = review(store, kind, Override(kind=action, a=refs[0], b=refs[1], note=note))  # type: ignore[arg-type]
+        moved_to = store.entity_of_ref(kind, refs[0])  # type: ignore[attr-defined]
+    typer.echo(f"{action} kept; store re-resolved: {refs[0]} is now in {moved_to}", err=True)
+    for line in result.lines():
+        typer.echo(line, err=True)
+
+
+def _add_review_commands(group: typer.Typer, kind: str, plural: str) -> None:
+    @group.command("show")
+    def show(entity_id: str = typer.Argument(..., help=f"A stored {kind} id (from `whipcount {plural}`)."),
+             db: str | None = DbOption,
+             fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="text or json.")) -> None:
+        """List every mention of one entity and why each was joined to the others."""
+        _show(db, kind, entity_id, fmt)
+
+    @group.command("merge")
+    def merge(a: str = typer.Argument(..., help="A stored id, or a mention ARTICLE_ID#LOCAL_ID."),
+              b: str = typer.Argument(..., help="Another stored id or mention."),
+              note: str = typer.Option("", "--note", help="Why, for the record."),
+              db: str | None = DbOption) -> None:
+        """Join two entities for good (kept in the store, applied by every later resolution)."""
+        _review(db, kind, "merge", a, b, note)
+
+    @group.command("split")
+    def split(mention: str = typer.Argument(..., help="The mention ARTICLE_ID#LOCAL_ID to take out."),
+              with_: str | None = typer.Option(None, "--with", help="Another mention that leaves with it."),
+              note: str = typer.Option("", "--note", help="Why, for the record."),
+              db: str | None = DbOption) -> None:
+        """Take a mention out of its entity for good (kept in the store, applied by every later
+        resolution)."""
+        _review(db, kind, "split", mention, with_, note)
+
+    _ = (show, merge, split)  # registered by the decorators
+
+
+_add_review_commands(people_app, "person", "people")
+_add_review_commands(organizations_app, "organization", "organizations")
+
+
+@app.command()
+def resolve(db: str | None = DbOption) -> None:
+    """Resolve people and organizations across every stored article: join name variants, link
+    people to the loaded knowledge base (`whipcount kb load`), apply reviewers' merges and splits.
+
+    Example: whipcount resolve --db whipcount.db
+    """
+    from .resolve.store import resolve_store
+
+    console = Console(stderr=True)
+    with _library_errors(), open_store(resolve_db_url(db), create=False) as store:
+        total = store.counts()["articles"]
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, disable=not console.is_terminal) as bar:
+            task = bar.add_task("reading", total=total * 2)
+            stages = {"people": 0, "organizations": total}
+            result = resolve_store(store, progress=lambda stage, n: bar.update(
+                task, completed=stages[stage] + n, description=stage))
+    for line in result.lines():
+        typer.echo(line, err=True)
 
 
 @app.command()
@@ -297,25 +414,39 @@ def serve(db: str | None = DbOption,
           token: str | None = typer.Option(None, "--token", envvar="WHIPCOUNT_TOKEN",
                                            help="Allow writes (submit articles, review facts) "
                                                 "to holders of this token; read-only without."),
-          model: str | None = typer.Option(None, "--model", help="spaCy model for submitted articles.")) -> None:
+          model: str | None = typer.Option(None, "--model", help="spaCy model for submitted articles."),
+          workers: int = typer.Option(1, "--workers", "-w", min=1,
+                                      help="Server processes (each opens its own store); "
+                                           "about one per CPU core for the most requests a second."),
+          cache: bool = typer.Option(True, "--cache/--no-cache",
+                                     help="Keep public pages and API answers in memory until the "
+                                          "stored data changes.")) -> None:
     """Serve the web pages and the JSON API (OpenAPI schema at /openapi.json).
 
-    Example: whipcount serve --db whipcount.db --port 8000
+    Example: whipcount serve --db whipcount.db --port 8000 --workers 2
     """
     try:
         import uvicorn
 
-        from .web.app import create_app
+        from .web.app import create_app, serve_workers, settings_to_env
     except ImportError as exc:
         typer.echo(f"Error: the web app needs the web extra (pip install 'whipcount[web]'): {exc}",
                    err=True)
         raise typer.Exit(2) from None
-    with _library_errors():
+    with _library_errors():  # also with workers: a bad URL fails here, once, before serving
         web_app = create_app(resolve_db_url(db), token=token, settings=_settings(model),
-                             create=token is not None)
-    typer.echo(f"whipcount serving {resolve_db_url(db)} on http://{host}:{port}/"
-               f"{'' if token else ' (read-only)'}", err=True)
-    uvicorn.run(web_app, host=host, port=port, log_level="info")
+                             create=token is not None, response_cache=cache)
+    typer.echo(f"whipcount serving {redact_url(resolve_db_url(db))} on http://{host}:{port}/"
+               f"{'' if token else ' (read-only)'}"
+               f"{f' with {workers} worker processes' if workers > 1 else ''}", err=True)
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="info")
+        return
+    web_app.state.store.close()
+    # The workers build their own app from the environment, which they inherit: the store URL
+    # and the token stay out of every process's command line.
+    settings_to_env(resolve_db_url(db), token, model, cache)
+    serve_workers(host, port, workers)
 
 
 kb_app = typer.Typer(no_args_is_help=True, help="Link people to knowledge bases (congress-legislators, Open States).")
@@ -349,20 +480,92 @@ def kb_link(
         raise typer.Exit(1)
 
 
+@kb_app.command("load")
+def kb_load(
+    paths: list[Path] = typer.Argument(..., help="Knowledge-base files or folders (congress-legislators "
+                                                 "YAML/CSV/JSON, Open States YAML folders or JSONL)."),
+    db: str | None = DbOption,
+    replace: bool = typer.Option(False, "--replace", help="Drop the knowledge base stored before "
+                                                          "(default: add to it, merging people by id)."),
+    no_resolve: bool = typer.Option(False, "--no-resolve", help="Only store the knowledge base; "
+                                                                "`whipcount resolve` links later."),
+) -> None:
+    """Read knowledge-base files into the store, then link and resolve the stored people.
+
+    Example: whipcount kb load legislators-current.yaml legislators-historical.csv openstates/ --db whipcount.db
+    """
+    from .kb import load_kb_files
+    from .kb.loaders import merge_kb_people
+    from .resolve.store import resolve_store
+    from .store.identities import IdentityQueries
+
+    with _library_errors(), open_store(resolve_db_url(db)) as store:
+        assert isinstance(store, IdentityQueries)
+        loaded = load_kb_files(paths)
+        before = [] if replace else store.load_kb()
+        stored = store.save_kb(merge_kb_people([*before, *loaded]))
+        typer.echo(f"knowledge base: {len(loaded)} people read from {len(paths)} path(s); "
+                   f"{stored} people stored ({len(before)} before)", err=True)
+        if not no_resolve:
+            for line in resolve_store(store).lines():
+                typer.echo(line, err=True)
+
+
+@kb_app.command("update")
+def kb_update(
+    dest: Path = typer.Option(..., "--dest", help="Folder for the downloaded copies (created if missing)."),
+    timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Seconds to wait on a stalled download."),
+    mirror: str | None = typer.Option(None, "--mirror", help="Base URL of a mirror that keeps the "
+                                                            "upstream paths (docs/kb.md)."),
+) -> None:
+    """Download fresh copies of congress-legislators and Open States people (needs network
+    access); a source that fails keeps its previous copy. Then: whipcount kb load DEST.
+
+    Example: whipcount kb update --dest kb/ && whipcount kb load kb/ --db whipcount.db
+    """
+    from .kb.update import sources_with_base, update_kb
+
+    console = Console(stderr=True)
+    with _library_errors(), Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+            "{task.completed:,.0f} bytes"), TimeElapsedColumn(), console=console,
+            disable=not console.is_terminal) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total)
+
+        summary = update_kb(dest, sources_with_base(mirror) if mirror else None, progress=progress,
+                            timeout=timeout)
+    for line in summary.lines():
+        typer.echo(line, err=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
 @import_app.command("endorsements")
 def import_endorsements(
     path: Path = typer.Argument(..., help="A FiveThirtyEight or generic endorsement CSV (docs/import.md)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    db: str | None = DbOption,
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="Write the records here (JSONL) instead of storing them."),
 ) -> None:
-    """Read an endorsement list and print its records (JSONL); nothing is stored yet.
+    """Store an endorsement list as records beside the news (rerunning stores nothing twice).
 
-    Example: whipcount import endorsements fivethirtyeight-2020.csv -o endorsements.jsonl
+    Example: whipcount import endorsements fivethirtyeight-2020.csv --db whipcount.db
     """
     from .importers import read_endorsement_csv
 
     with _library_errors():
         records = read_endorsement_csv(path)
-        with _output(output) as out:
-            written, _ = export.write_results(records, out, "jsonl")
-    typer.echo(f"{written} records, {sum(len(r.endorsements) for r in records)} endorsements from {path}",
-               err=True)
+        n = sum(len(r.endorsements) for r in records)
+        if output is not None:
+            with _output(output) as out:
+                written, _ = export.write_results(records, out, "jsonl")
+            typer.echo(f"{written} records, {n} endorsements from {path} written to {output}", err=True)
+            return
+        with open_store(resolve_db_url(db)) as store:
+            result = store.write_records(records)
+    typer.echo(f"{path}: {len(records)} records with {n} endorsements; stored {result.stored}, "
+               f"already stored {result.duplicates} ({store.url})", err=True)

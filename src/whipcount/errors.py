@@ -36,3 +36,10 @@ class E:
     E040 = ("E040 {path}: not a knowledge-base file whipcount reads (congress-legislators YAML, JSON or CSV; Open States person YAML or JSONL)")
     E041 = "E041 {path}: cannot read the knowledge-base file: {detail}"
     E042 = ("E042 {path}: not an endorsement CSV whipcount reads (FiveThirtyEight, or a header with endorser and endorsee; see docs/import.md); columns: {columns}")
+    E043 = "E043 kb source {name} ({url}): download failed: {detail}; the previous copy is kept"
+    E044 = ("E044 kb source {name} ({url}): {what} of {size:,} bytes is over the limit of {limit:,} ({setting}); the previous copy is kept")
+    E045 = "E045 kb source {name} ({url}): corrupt or truncated download: {detail}; the previous copy is kept"
+    E046 = "E046 kb source {name} ({url}): the downloaded data does not load: {detail}; the previous copy is kept"
+    E047 = "E047 kb source {name} ({url}): cannot move the new copy into place: {detail}; the previous copy is kept"
+    E048 = "E048 {path}: line {line}: bad knowledge-base source: {detail}"
+    E049 = "E049 {path}: cannot use as the knowledge-base folder: {detail}"

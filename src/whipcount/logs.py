@@ -41,6 +41,21 @@ class OneLineFormatter(logging.Formatter):
         return " ".join(line.splitlines())
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes (a test runner swaps it)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: ANN201 (logging's own attribute)
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def setup_logging(level: str | int | None = None) -> None:
     """Send log records of ``level`` and above (default ``$WHIPCOUNT_LOG``, else WARNING) to
     stderr as single lines. Safe to call more than once: the handler is installed once."""
@@ -52,7 +67,7 @@ def setup_logging(level: str | int | None = None) -> None:
     debug = numeric <= logging.DEBUG
     handler = next((h for h in root.handlers if getattr(h, "_whipcount", False)), None)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler._whipcount = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     handler.setFormatter(OneLineFormatter(tracebacks=debug))

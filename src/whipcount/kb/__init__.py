@@ -9,8 +9,14 @@ from whipcount.kb.link import KBIndex, LinkContext, LinkDecision, LinkResult
 from whipcount.kb.loaders import load_kb_files
 from whipcount.kb.names import name_keys, parse_name, query_keys
 from whipcount.kb.records import KBPerson, KBRole, normalize_party, normalize_state
+from whipcount.kb.update import (
+    Source, SourceFailure, SourceResult, UpdateLimits, UpdateSummary, load_sources, sources_with_base,
+    update_kb,
+)
 
 __all__ = [
     "KBIndex", "KBPerson", "KBRole", "LinkContext", "LinkDecision", "LinkResult", "load_kb_files",
     "name_keys", "normalize_party", "normalize_state", "parse_name", "query_keys",
+    "Source", "SourceFailure", "SourceResult", "UpdateLimits", "UpdateSummary", "load_sources",
+    "sources_with_base", "update_kb",
 ]

@@ -251,8 +251,9 @@ def _iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
         path = Path(p)
         if path.is_dir():
             for sub in sorted(path.rglob("*")):
-                if sub.is_file() and sub.suffix.lower() in KB_SUFFIXES:
-                    yield sub, False
+                hidden = any(part.startswith(".") for part in sub.relative_to(path).parts)
+                if not hidden and sub.is_file() and sub.suffix.lower() in KB_SUFFIXES:
+                    yield sub, False  # hidden: e.g. a `kb update` working folder left by a kill
         elif path.is_file():
             yield path, True
         else:
@@ -294,10 +295,16 @@ def merge_people(recs: list[_Rec]) -> list[KBPerson]:
     return people
 
 
+def merge_kb_people(people: Iterable[KBPerson]) -> list[KBPerson]:
+    """Merge already loaded people (e.g. a store's knowledge base plus newly loaded files) that
+    share an id of :data:`MERGE_ID_SCHEMES`, as :func:`load_kb_files` merges the records of files."""
+    return merge_people([_Rec(p, _merge_keys(p.ids)) for p in people])
+
+
 def load_kb_files(paths: Iterable[str | Path]) -> list[KBPerson]:
     """Load and merge the people of the given knowledge-base files or folders.
 
-    A folder is searched recursively for ``.yaml``/``.yml``/``.json``/``.jsonl``/``.csv`` files;
+    A folder is searched recursively (hidden files and folders left out) for ``.yaml``/``.yml``/``.json``/``.jsonl``/``.csv`` files;
     files in it that hold no people are skipped. A file named directly must hold people.
     Raises :class:`~whipcount.errors.InputError` (E001, E040, E041) otherwise.
     """

@@ -13,9 +13,10 @@ legislatures, ``governor``, ``lt_governor``, ``attorney_general``, ``secretary_o
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from whipcount.kb.names import fold
 
@@ -97,6 +98,21 @@ class KBPerson:
                 if role.party and role.active_on(date):
                     return role.party
         return self.party
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (what a store keeps); :meth:`from_dict` reads it back."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KBPerson:
+        fields = dict(data)
+        fields["roles"] = [KBRole(**r) for r in data.get("roles", [])]
+        return cls(**fields)
+
+    def offices(self) -> list[str]:
+        """Labels of the offices held, latest first (:meth:`KBRole.label`)."""
+        labels = [r.label() for r in sorted(self.roles, key=lambda r: r.start or "", reverse=True)]
+        return list(dict.fromkeys(labels))
 
     def merge(self, other: KBPerson) -> None:
         """Fold another record of the same person into this one (ids, roles, missing fields)."""

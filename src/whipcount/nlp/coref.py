@@ -307,7 +307,8 @@ class Resolver:
         if best is not None and gender in ("m", "f"):
             ent = self.entities[best]
             if not ent.gender or ent.gender_weak:
-                ent.gender, ent.gender_weak = gender, ent.gender == gender and ent.gender_weak
+                # weak: one pronoun link is evidence, not proof ("he" meant Holder, not Lynch)
+                ent.gender, ent.gender_weak = gender, True
         return best
 
     def _role(self, role: str, start: int) -> int | None:

@@ -512,9 +512,9 @@ class EndorsementFinder:
             kinds = [index.group_kinds[t.lemma_.lower()] for t in tok.sent
                      if t.pos_ == "NOUN" and t.lemma_.lower() in index.group_kinds and t.i != tok.i]
             for kind in kinds:
-                group = index.before(tok.idx, False, kind=kind or None, window=len(doc.text))
-                if group is not None:
-                    return [group], None
+                speaking = index.before(tok.idx, False, kind=kind or None, window=len(doc.text))
+                if speaking is not None:
+                    return [speaking], None
         if tok.lower_ == "we" and not in_quotes(doc.text, tok.idx, tok.sent.start_char):
             # an editorial's "we": the newspaper the article names
             paper = index.before(tok.idx, False, kind="newspaper", window=len(doc.text))

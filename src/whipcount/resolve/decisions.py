@@ -137,9 +137,13 @@ class Resolution:
                 groups.append(moving)
                 merges = [m for m in merges if not ((m.a in moving) ^ (m.b in moving))]
         out = Resolution(overrides=[*self.overrides, *overrides])
-        for group in groups:
-            if group:
-                out.identities.append(_rebuild(group, merges, template))
+        taken: set[str] = set()
+        for group in sorted((g for g in groups if g), key=len, reverse=True):
+            ident = _rebuild(group, merges, template)
+            if ident.id in taken:  # a split-off part keeps no id of the identity it left
+                ident.id = f"{ident.id}~{sorted(group)[0]}"
+            taken.add(ident.id)
+            out.identities.append(ident)
         return out
 
 

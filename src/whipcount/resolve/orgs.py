@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 
 from whipcount.models import Record
 from whipcount.nlp.lexicon import jsonl
@@ -70,7 +71,7 @@ class _Union:
         return True
 
 
-def resolve_organizations(records: list[Record], overrides: list[Override] | None = None) -> Resolution:
+def resolve_organizations(records: Iterable[Record], overrides: list[Override] | None = None) -> Resolution:
     """Group the organizations of ``records`` into identities (see the module docstring)."""
     names: dict[str, str] = {}  # ref -> name
     keys: dict[str, str] = {}  # ref -> key

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -257,7 +258,7 @@ def _identity_id(c: _Cluster, taken: set[str]) -> str:
     return out
 
 
-def resolve_people(records: list[Record], index: KBIndex | None = None,
+def resolve_people(records: Iterable[Record], index: KBIndex | None = None,
                    overrides: list[Override] | None = None) -> Resolution:
     """Group the people of ``records`` into identities (see the module docstring).
 

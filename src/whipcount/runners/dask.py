@@ -37,6 +37,7 @@ LOGGER = logging.getLogger(__name__)
 
 FILES_PER_PARTITION = 64
 LINES_PER_PARTITION = 2_000
+PARTITIONS_PER_WORKER = 16  # at least this many partitions a worker when the inputs allow
 # Dask settings for a batch run: no worker profiling; Parquet list columns stay lists.
 DASK_CONFIG: dict[str, Any] = {
     "distributed.worker.profile.enabled": False,
@@ -204,7 +205,8 @@ def run(paths: Iterable[str], settings: Settings | None = None, db_url: str | No
     settings = settings or Settings()
     summary = RunSummary()
     started = time.perf_counter()
-    parts = plan_partitions(paths, min_partitions=4 * max(1, settings.workers))
+    # many small partitions: the last ones to finish leave a worker idle for at most a few seconds
+    parts = plan_partitions(paths, min_partitions=PARTITIONS_PER_WORKER * max(1, settings.workers))
     if db_url is not None:
         from ..store.base import open_store
 
@@ -234,6 +236,11 @@ def run(paths: Iterable[str], settings: Settings | None = None, db_url: str | No
         finally:
             if cluster is not None:
                 cluster.close()
+    if db_url is not None and summary.stored:
+        from ..store.base import open_store
+
+        with open_store(db_url) as store:
+            store.optimize()  # fresh planner statistics for the pages
     summary.elapsed = time.perf_counter() - started
     LOGGER.info("dask run: read %d, stored %d, duplicates %d, failed %d in %.1fs", summary.read,
                 summary.stored, summary.duplicates, len(summary.failed), summary.elapsed)

@@ -121,6 +121,8 @@ def run(paths: Iterable[str], store: Store, settings: Settings | None = None,
                 records.append(r)
         _write(store, records, summary)
         report()
+    if summary.stored:
+        store.optimize()  # fresh planner statistics for the pages that read what was just stored
     report()
     LOGGER.info("run: read %d, stored %d, duplicates %d, failed %d in %.1fs", summary.read,
                 summary.stored, summary.duplicates, len(summary.failed), summary.elapsed)

@@ -208,6 +208,12 @@ class Store(ABC):
         means not yet reviewed, else "confirmed" or "rejected". Rows ``{fact_id, kind,
         article_id, local_id, summary, evidence, span, confidence, review}``."""
 
+    # -- upkeep ----------------------------------------------------------------------------
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics after a bulk load (runners call it at the end of
+        a run that stored anything): without them PostgreSQL plans the person page as if the
+        tables were empty. Cheap: both backends sample the tables."""
+
     # -- lifetime --------------------------------------------------------------------------
     @abstractmethod
     def close(self) -> None:
@@ -256,7 +262,7 @@ def open_store(url: str, create: bool = True) -> Store:
         try:
             from .postgres import PostgresStore
         except ImportError as exc:  # psycopg missing: the postgres extra is not installed
-            raise WhipcountError(E.E012.format(url=_redact(url))) from exc
+            raise WhipcountError(E.E012.format(url=redact_url(url))) from exc
         return PostgresStore(url, create=create)
     if scheme == "sqlite":
         path = url[len("sqlite://"):]
@@ -265,7 +271,7 @@ def open_store(url: str, create: bool = True) -> Store:
         if not path:
             raise WhipcountError(E.E011.format(url=url))
     elif scheme:
-        raise WhipcountError(E.E011.format(url=_redact(url)))
+        raise WhipcountError(E.E011.format(url=redact_url(url)))
     else:
         path = url
     from .sqlite import SQLiteStore  # the backend imports this module; import it late
@@ -278,6 +284,6 @@ def open_store(url: str, create: bool = True) -> Store:
     return SQLiteStore(path)
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
     """``url`` without a password, so it can go into an error message."""
     return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)

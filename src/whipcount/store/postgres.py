@@ -32,8 +32,10 @@ from psycopg import sql
 from ..errors import E, StoreError, WhipcountError
 from ..models import Record
 from .base import DEFAULT_LIMIT, Row, Store, WriteResult, check_limit
+from .base import redact_url as redact
+from .identities import IdentityQueries
 from .postgres_schema import MIGRATIONS
-from .postgres_web import PostgresWebQueries
+from .postgres_web import PostgresWebQueries, ReadPool, _Translating, to_pg
 from .rows import (ARTICLE_COLUMNS, ENDORSEMENT_COLUMNS, ENDORSEMENT_LIST_SELECT, ORG_MENTION_COLUMNS,
                    PERSON_MENTION_COLUMNS, QUOTE_COLUMNS, QUOTE_LIST_SELECT, STANCE_COLUMNS,
                    TITLE_COLUMNS, RecordRows, endorsement_list_row, fold, like_escape, merge_kb,
@@ -45,6 +47,8 @@ _MIGRATION_LOCK = 0x77686970  # pg_advisory_xact_lock key for migrations ("whip"
 _RETRIES = 3  # a batch that deadlocks or hits a serialization failure is tried again
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _ANY_CHUNK = 10_000
+_ANALYZED = ("articles", "people", "organizations", "person_mentions", "org_mentions", "titles",
+             "quotes", "endorsements", "stances", "fact_reviews")
 
 
 def split_url(url: str) -> tuple[str, str | None]:
@@ -66,12 +70,7 @@ def split_url(url: str) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(query=urlencode(rest))), schema
 
 
-def redact(url: str) -> str:
-    """``url`` without a password, so it can go into a message."""
-    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)
-
-
-class PostgresStore(PostgresWebQueries, Store):
+class PostgresStore(PostgresWebQueries, IdentityQueries, Store):
     """A store in a PostgreSQL database (or one schema of it). Safe to share between threads."""
 
     def __init__(self, url: str, create: bool = True, connect_timeout: int = 10) -> None:
@@ -80,6 +79,7 @@ class PostgresStore(PostgresWebQueries, Store):
         self._lock = threading.RLock()
         self._sequences: dict[str, str] = {}
         self._staging = False
+        self._read_pool = ReadPool(conninfo, self.schema, connect_timeout=connect_timeout)
         try:
             self._conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=connect_timeout)
         except psycopg.Error as exc:
@@ -484,9 +484,11 @@ class PostgresStore(PostgresWebQueries, Store):
         return out
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Close the connections (idempotent)."""
         with self._lock:
             self._conn.close()
+        if self._read_pool is not None:
+            self._read_pool.close()
 
     # -- helpers ---------------------------------------------------------------------------
     @contextmanager
@@ -504,6 +506,23 @@ class PostgresStore(PostgresWebQueries, Store):
     def _pg_one(self, query: Any, params: Iterable[Any]) -> tuple[Any, ...] | None:
         with self._reading():
             return self._conn.execute(query, list(params)).fetchone()
+
+    def optimize(self) -> None:
+        """``ANALYZE`` the tables the pages query (autovacuum would, but minutes later)."""
+        with self._reading():
+            for table in _ANALYZED:  # names from the literal tuple, never from input
+                self._conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+
+    @contextmanager
+    def _ident_write(self) -> Iterator[_Translating]:
+        try:
+            with self._lock, self._conn.transaction():
+                yield _Translating(self._conn)
+        except psycopg.Error as exc:
+            raise StoreError(E.E010.format(url=self.url, detail=f"write failed: {_first_line(exc)}")) from exc
+
+    def _ident_all(self, query: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
+        return self._pg_all(to_pg(query), params)
 
 
 def ts_query(text: str) -> str:

@@ -211,4 +211,52 @@ _V3: tuple[str, ...] = (
     " ON endorsements(endorsee_store_id, status, endorsee_id)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
+# Migration 4: identities across articles, as SQLite's migration 4.
+_V4: tuple[str, ...] = (
+    "ALTER TABLE people ADD COLUMN confidence DOUBLE PRECISION",
+    "ALTER TABLE people ADD COLUMN names TEXT",
+    "ALTER TABLE people ADD COLUMN offices TEXT",
+    "ALTER TABLE organizations ADD COLUMN confidence DOUBLE PRECISION",
+    "ALTER TABLE organizations ADD COLUMN names TEXT",
+    f"""
+    CREATE TABLE entity_merges (
+        {_PK},
+        entity_kind TEXT NOT NULL CHECK (entity_kind IN ('person', 'organization')),
+        entity_id TEXT NOT NULL,
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        confidence DOUBLE PRECISION NOT NULL,
+        rule TEXT NOT NULL
+    )""",
+    "CREATE INDEX entity_merges_entity ON entity_merges(entity_kind, entity_id)",
+    f"""
+    CREATE TABLE identity_overrides (
+        {_PK},
+        entity_kind TEXT NOT NULL CHECK (entity_kind IN ('person', 'organization')),
+        kind TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+        a TEXT NOT NULL,
+        b TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT {NOW_TEXT}
+    )""",
+    f"""
+    CREATE TABLE kb_people (
+        {_PK},
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL,
+        data TEXT NOT NULL
+    )""",
+    f"""
+    CREATE TABLE resolutions (
+        {_PK},
+        what TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        done_at TEXT NOT NULL DEFAULT {NOW_TEXT}
+    )""",
+    "CREATE INDEX quotes_article_speaker ON quotes(article_pk, speaker_id)",
+    "CREATE INDEX stances_article_holder ON stances(article_pk, holder_id)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4]

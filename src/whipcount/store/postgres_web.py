@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from ..errors import E, StoreError
 from .base import DEFAULT_LIMIT, Page, check_limit
@@ -51,14 +53,79 @@ def to_pg(query: str) -> str:
     return query.replace("%", "%%").replace("?", "%s")
 
 
+# Per store (per server process): the web's reads in flight at once. Two kept the latency tail
+# lowest in the load test on 2 cores (docs/performance.md); four only queued in PostgreSQL.
+READ_CONNECTIONS = 2
+
+
+class ReadPool:
+    """Up to ``size`` autocommit connections for the web's reads, opened when first needed.
+
+    The store's own connection is shared behind a lock, so a web server's threads queued on it
+    one query at a time (a cached page's version check waited behind a slow page's queries).
+    Reads see every committed write, the store's own included. A connection that broke is
+    dropped and a new one opened on the next read.
+    """
+
+    def __init__(self, conninfo: str, schema: str | None, size: int = READ_CONNECTIONS,
+                 connect_timeout: int = 10) -> None:
+        self._conninfo, self._schema, self._timeout = conninfo, schema, connect_timeout
+        self._slots = threading.BoundedSemaphore(size)
+        self._idle: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _open(self) -> psycopg.Connection[Any]:
+        conn = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=self._timeout)
+        if self._schema:
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self._schema)))
+        return conn
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """An idle connection (waits while ``size`` are in use)."""
+        with self._slots:
+            with self._lock:
+                if self._closed:
+                    raise psycopg.InterfaceError("the store is closed")
+                conn = self._idle.pop() if self._idle else None
+            if conn is None or conn.closed:
+                conn = self._open()
+            try:
+                yield conn
+            finally:
+                with self._lock:
+                    if self._closed or conn.broken or conn.closed:
+                        conn.close()
+                    else:
+                        self._idle.append(conn)
+
+    def close(self) -> None:
+        """Close the idle connections; those in use close when they come back."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 class _Translating:
-    """A connection whose ``execute`` takes SQLite-dialect SQL (for ``review_fact``)."""
+    """A connection whose ``execute`` takes SQLite-dialect SQL (for ``review_fact`` and the
+    identity tables of store/identities.py)."""
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self._conn = conn
 
     def execute(self, query: str, params: Iterable[Any] = ()) -> psycopg.Cursor[Any]:
         return self._conn.execute(to_pg(query), list(params))  # type: ignore[call-overload,no-any-return]
+
+    def executemany(self, query: str, rows: Iterable[Iterable[Any]]) -> None:
+        with self._conn.cursor() as cur:
+            cur.executemany(to_pg(query), [list(r) for r in rows])  # type: ignore[arg-type]
 
 
 class PostgresWebQueries(SQLiteWebQueries):
@@ -67,6 +134,7 @@ class PostgresWebQueries(SQLiteWebQueries):
     # provided by PostgresStore
     _conn: psycopg.Connection[Any]  # type: ignore[assignment]
     _lock: Any
+    _read_pool: ReadPool | None = None
 
     def _pg_all(self, query: Any, params: Iterable[Any]) -> list[tuple[Any, ...]]:
         raise NotImplementedError
@@ -75,10 +143,22 @@ class PostgresWebQueries(SQLiteWebQueries):
         raise NotImplementedError
 
     def _all(self, sql: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
-        return self._pg_all(to_pg(sql), params)
+        return self._read(to_pg(sql), params, many=True)
 
     def _one(self, sql: str, params: Iterable[Any]) -> tuple[Any, ...] | None:
-        return self._pg_one(to_pg(sql), params)
+        return self._read(to_pg(sql), params, many=False)
+
+    def _read(self, query: str, params: Iterable[Any], many: bool) -> Any:
+        """Rows of a read on a connection of the read pool (else on the store's connection)."""
+        if self._read_pool is None:
+            return self._pg_all(query, params) if many else self._pg_one(query, params)
+        try:
+            with self._read_pool.connection() as conn:
+                cursor = conn.execute(query, list(params))
+                return cursor.fetchall() if many else cursor.fetchone()
+        except psycopg.Error as exc:
+            raise StoreError(E.E010.format(
+                url=self.url, detail=f"query failed: {_first_line(exc)}")) from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[_Translating]:  # type: ignore[override]
@@ -89,11 +169,13 @@ class PostgresWebQueries(SQLiteWebQueries):
             raise StoreError(E.E010.format(url=self.url, detail=f"write failed: {exc}")) from exc
 
     def data_version(self) -> str:
-        """Changes when an article is stored or a fact reviewed, by any connection."""
-        row = self._pg_one(
+        """Changes when an article is stored, a fact reviewed or the store resolved
+        (`whipcount resolve`, `kb load`), by any connection."""
+        row = self._read(
             "SELECT (SELECT COALESCE(MAX(pk), 0) FROM articles) || ':' ||"
             " (SELECT COUNT(*) FROM fact_reviews) || ':' ||"
-            " (SELECT COALESCE(MAX(reviewed_at), '') FROM fact_reviews)", ())
+            " (SELECT COALESCE(MAX(reviewed_at), '') FROM fact_reviews) || ':' ||"
+            " (SELECT COALESCE(MAX(pk), 0) FROM resolutions)", (), many=False)
         return str(row[0]) if row else ""
 
     def find_quotes(self, *, speaker: str | None = None, search: str | None = None,

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from ..errors import E, StoreError
@@ -22,6 +22,7 @@ from .rows import (ARTICLE_COLUMNS, ENDORSEMENT_COLUMNS, ORG_MENTION_COLUMNS, PE
                    QUOTE_COLUMNS, STANCE_COLUMNS, TITLE_COLUMNS, merge_kb, record_rows, search_terms)
 from .rows import ENDORSEMENT_LIST_SELECT, QUOTE_LIST_SELECT, endorsement_list_row, quote_list_row
 from .rows import like_escape as _like_escape
+from .identities import IdentityQueries
 from .sqlite_schema import MIGRATIONS
 from .sqlite_web import SQLiteWebQueries
 
@@ -30,7 +31,7 @@ LOGGER = logging.getLogger(__name__)
 _IN_CHUNK = 500  # bound parameters per IN (...) query
 
 
-class SQLiteStore(SQLiteWebQueries, Store):
+class SQLiteStore(SQLiteWebQueries, IdentityQueries, Store):
     """A store in one SQLite file (or ``:memory:``). Safe to share between threads."""
 
     def __init__(self, path: str, timeout: float = 30.0) -> None:
@@ -315,6 +316,17 @@ class SQLiteStore(SQLiteWebQueries, Store):
         with self._lock:
             row: tuple[Any, ...] | None = self._conn.execute(sql, list(params)).fetchone()
             return row
+
+    def optimize(self) -> None:
+        """``PRAGMA optimize``: SQLite's own advice to run after big changes (ANALYZE where due)."""
+        with self._lock:
+            self._conn.execute("PRAGMA optimize")
+
+    def _ident_write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._transaction()
+
+    def _ident_all(self, sql: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
+        return self._all(sql, params)
 
 
 def fts_query(text: str) -> str:

@@ -233,4 +233,55 @@ _V3: tuple[str, ...] = (
     " ON endorsements(endorsee_store_id, status, endorsee_id)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
+# Migration 4: identities across articles (whipcount resolve). people/organizations rows become
+# resolved identities: their confidence and every name they go by; the merges that joined
+# per-article entities (refs "<article id>#p1") with a reason each; reviewers' merge/split
+# overrides, re-applied by every resolution; the loaded knowledge-base people; one row a run.
+_V4: tuple[str, ...] = (
+    "ALTER TABLE people ADD COLUMN confidence REAL",
+    "ALTER TABLE people ADD COLUMN names TEXT",
+    "ALTER TABLE people ADD COLUMN offices TEXT",
+    "ALTER TABLE organizations ADD COLUMN confidence REAL",
+    "ALTER TABLE organizations ADD COLUMN names TEXT",
+    """
+    CREATE TABLE entity_merges (
+        pk INTEGER PRIMARY KEY,
+        entity_kind TEXT NOT NULL CHECK (entity_kind IN ('person', 'organization')),
+        entity_id TEXT NOT NULL,
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        rule TEXT NOT NULL
+    )""",
+    "CREATE INDEX entity_merges_entity ON entity_merges(entity_kind, entity_id)",
+    """
+    CREATE TABLE identity_overrides (
+        pk INTEGER PRIMARY KEY,
+        entity_kind TEXT NOT NULL CHECK (entity_kind IN ('person', 'organization')),
+        kind TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+        a TEXT NOT NULL,
+        b TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )""",
+    """
+    CREATE TABLE kb_people (
+        pk INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL,
+        data TEXT NOT NULL
+    )""",
+    """
+    CREATE TABLE resolutions (
+        pk INTEGER PRIMARY KEY,
+        what TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        done_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )""",
+    "CREATE INDEX quotes_article_speaker ON quotes(article_pk, speaker_id)",
+    "CREATE INDEX stances_article_holder ON stances(article_pk, holder_id)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4]

@@ -65,6 +65,17 @@ def _name_clause(column: str, name: str) -> tuple[str, list[Any]]:
             [f"%-{_like_escape(entity_key(name))}-%"])
 
 
+def _name_keys_clause(column: str, table: str, name: str) -> tuple[str, list[Any]]:
+    """As :func:`_name_clause`, but the words are tested once per distinct key of ``column``
+    (read from its index) and the rows then found by key: the per-row pattern match was a scan
+    of the whole table for every count and page. MATERIALIZED keeps the pattern from being
+    pushed back into the scan. ``column`` is ``alias.name`` of a key column of ``table``."""
+    key_column = column.rpartition(".")[2]
+    return (f"{column} IN (WITH names AS MATERIALIZED (SELECT DISTINCT {key_column} AS k"
+            f" FROM {table}) SELECT k FROM names WHERE ('-' || k || '-') LIKE ? ESCAPE '\\')",
+            [f"%-{_like_escape(entity_key(name))}-%"])
+
+
 def _not_rejected(kind: str, column: str) -> tuple[str, list[Any]]:
     return (f"{column} NOT IN (SELECT fact_pk FROM fact_reviews WHERE fact_kind = ?"
             " AND state = 'rejected')", [kind])
@@ -172,7 +183,7 @@ class SQLiteWebQueries:
         needs_article = False
         for column, value in (("e.endorser_key", endorser), ("e.endorsee_key", endorsee)):
             if value:
-                c, p = _name_clause(column, value)
+                c, p = _name_keys_clause(column, "endorsements", value)
                 clauses.append(c)
                 params += p
         if status:
@@ -262,8 +273,9 @@ class SQLiteWebQueries:
             clauses.append("quotes_fts MATCH ?")
             params.append(match)
             order = "f.rowid DESC"
-        if speaker:
-            c, p = _name_clause("q.speaker_key", speaker)
+        if speaker:  # with a search the full-text index has narrowed the rows already
+            c, p = (_name_clause("q.speaker_key", speaker) if search is not None
+                    else _name_keys_clause("q.speaker_key", "quotes", speaker))
             clauses.append(c)
             params += p
         if speaker_id:
@@ -482,10 +494,14 @@ class SQLiteWebQueries:
         for i in range(0, len(wanted), _IN_CHUNK):
             chunk = wanted[i:i + _IN_CHUNK]
             marks = ",".join("?" * len(chunk))
+            # a subquery per person walks its titles by index (a join made PostgreSQL hash
+            # every title of the store)
             for pid, titles in self._all(
-                    "SELECT DISTINCT p.id, t.title FROM people p"
-                    f" JOIN titles t ON t.person_pk = p.pk WHERE p.id IN ({marks})", chunk):
-                out.setdefault(pid, []).append(titles)
+                    "SELECT p.id, (SELECT json_group_array(DISTINCT t.title) FROM titles t"
+                    f" WHERE t.person_pk = p.pk) FROM people p WHERE p.id IN ({marks})", chunk):
+                found = json.loads(titles) if titles else []
+                if found:
+                    out[pid] = found
         return out
 
     # -- articles and review -----------------------------------------------------------------

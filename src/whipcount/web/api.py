@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -28,6 +29,7 @@ MAX_API_LIMIT = 5000
 DEFAULT_API_LIMIT = 50
 MAX_OFFSET = 1_000_000_000
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+T = TypeVar("T")
 
 
 class ErrorOut(BaseModel):
@@ -92,16 +94,24 @@ def store_of(request: Request) -> Store:
     return store
 
 
-def races_of(request: Request, include_rejected: bool = False) -> list[Row]:
-    """:meth:`Store.races`, cached until the store's data version changes (it aggregates every
-    endorsement, which is the one slow query on a large store)."""
+def summary(request: Request, name: str, compute: Callable[[Store], T]) -> T:
+    """``compute(store)``, kept until the store's data version changes: for summaries that
+    aggregate the whole store (races, counts), the slow queries on a large store."""
     store = store_of(request)
-    key = (store.data_version(), include_rejected)
-    cached: tuple[Any, list[Row]] | None = getattr(request.app.state, "races_cache", None)
-    if cached is None or cached[0] != key:
-        cached = (key, store.races(include_rejected=include_rejected))
-        request.app.state.races_cache = cached
-    return cached[1]
+    version = store.data_version()
+    summaries: dict[str, tuple[str, Any]] = request.app.state.summaries
+    cached = summaries.get(name)
+    if cached is None or cached[0] != version:
+        cached = (version, compute(store))
+        summaries[name] = cached
+    value: T = cached[1]
+    return value
+
+
+def races_of(request: Request, include_rejected: bool = False) -> list[Row]:
+    """:meth:`Store.races`, cached until the store's data version changes."""
+    return summary(request, f"races:{include_rejected}",
+                   lambda store: store.races(include_rejected=include_rejected))
 
 
 # Spreadsheet apps run cells that start like a formula; article text is untrusted.

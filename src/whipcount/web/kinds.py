@@ -48,7 +48,12 @@ def point_rules() -> tuple[tuple[re.Pattern[str], float, str], ...]:
 
 def title_rule(titles: Iterable[str]) -> tuple[float, str] | None:
     """(points, group) of the first rule any title matches, or None."""
-    titles = [t for t in titles if t]
+    return _title_rule(tuple(t for t in titles if t))
+
+
+@lru_cache(maxsize=4096)
+def _title_rule(titles: tuple[str, ...]) -> tuple[float, str] | None:
+    # a page asks for the same endorsers' titles row after row
     for pattern, points, group in point_rules():
         if any(pattern.search(t) for t in titles):
             return points, group

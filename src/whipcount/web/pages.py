@@ -7,6 +7,7 @@ API call that returns the same rows. Review pages need the session cookie set by
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, quote, urlencode
 
@@ -17,7 +18,7 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..models import ENDORSEMENT_STATUSES
 from ..store.base import Page, Row, Store
-from .api import DATE_PATTERN, MAX_OFFSET, races_of, record_json
+from .api import DATE_PATTERN, MAX_OFFSET, races_of, record_json, summary
 from .highlight import highlight, record_marks
 from .kinds import GROUPS, group_endorsements
 from .security import (SESSION_COOKIE, csrf_value, has_session, session_value,
@@ -43,7 +44,13 @@ def url(path: str, **params: Any) -> str:
 
 def seg(value: Any) -> str:
     """One URL path segment, quoted (slashes too)."""
-    return quote(str(value), safe="")
+    return _quoted(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _quoted(text: str) -> str:
+    # pages quote the same few thousand ids and offices over and over
+    return quote(text, safe="")
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -87,13 +94,16 @@ def exports(api_path: str, **params: Any) -> dict[str, str]:
             "json": url(api_path, **params, limit=EXPORT_LIMIT)}
 
 
+def _latest(store: Store) -> dict[str, Any]:
+    return {"endorsements": store.find_endorsements(limit=12).rows,
+            "quotes": store.find_quotes(limit=8).rows, "counts": store.counts()}
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    store = store_of(request)
-    return render(request, "home.html",
-                  endorsements=store.find_endorsements(limit=12).rows,
-                  quotes=store.find_quotes(limit=8).rows,
-                  races=races_of(request)[:20], counts=store.counts())
+    # counts are a scan of every table on PostgreSQL: kept until the data changes
+    return render(request, "home.html", races=races_of(request)[:20],
+                  **summary(request, "home", _latest))
 
 
 @router.get("/races", response_class=HTMLResponse)

@@ -84,6 +84,25 @@ def require_write(request: Request, token: str | None) -> None:
         raise HTTPException(401, "missing or wrong token: send 'Authorization: Bearer TOKEN'")
 
 
+NUL_MESSAGE = "the request holds a NUL byte (%00): no stored text has one, so no filter can use it"
+
+
+async def refuse_nul_bytes(request: Request) -> None:
+    """Answer 400 to a URL with a NUL byte (PostgreSQL refuses them in text, and a filter with
+    one cannot match anything on either store)."""
+    if b"%00" in request.scope["query_string"] or "\x00" in request.scope["path"]:
+        raise HTTPException(400, NUL_MESSAGE)
+
+
+def public_error(message: str, store: Any) -> str:
+    """A store error's message without the store's URL or schema name (an error page is no
+    place to show where the database is)."""
+    for secret in (getattr(store, "url", None), getattr(store, "schema", None)):
+        if secret:
+            message = message.replace(f" {secret}", "").replace(str(secret), "…")
+    return message
+
+
 class BodyTooLarge(HTTPException):
     """A request body over the limit (413)."""
 
