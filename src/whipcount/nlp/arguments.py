@@ -17,6 +17,7 @@ from ..models import Facts, Organization, Person
 from .clauses import prep_obj
 from .lexicon import mapping, table
 from .titles import find_titles
+from .extensions import text_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -122,10 +123,10 @@ def list_from(index: MentionIndex, doc: Doc, first: Mention, limit: int) -> list
     for m in cands:
         if m.start < out[-1].end:
             continue
-        gap = doc.text[out[-1].end:m.start]
+        gap = text_of(doc)[out[-1].end:m.start]
         if not list_gap(gap):
             break
-        if gap.strip() in (",", "") and doc.text[m.end:m.end + 2] in ("\u2019 ", "' ", "\u2019s", "'s"):
+        if gap.strip() in (",", "") and text_of(doc)[m.end:m.end + 2] in ("\u2019 ", "' ", "\u2019s", "'s"):
             break  # "Sen. Lindsey Graham, Congress' most zealous advocate": a description, no list
         out.append(m)
     return out
@@ -146,7 +147,7 @@ def phrase_entities(index: MentionIndex, doc: Doc, head: Token, examples: bool =
             return named_examples(index, doc, head) if examples else []
         # a name the NER cut short, or a head the parser put on a list's last item
         inside = [x for x in index.within(start, end)
-                  if x.start <= head.idx + len(head.text) and _only_list_gap(doc.text[x.end:head.idx])]
+                  if x.start <= head.idx + len(head.text) and _only_list_gap(text_of(doc)[x.end:head.idx])]
         if not inside:
             return named_examples(index, doc, head) if examples else []
         m = inside[0]
@@ -154,7 +155,7 @@ def phrase_entities(index: MentionIndex, doc: Doc, head: Token, examples: bool =
     earlier = [x for x in index.within(start, m.start)]
     first = m
     for x in reversed(earlier):
-        if list_gap(doc.text[x.end:first.start]):
+        if list_gap(text_of(doc)[x.end:first.start]):
             first = x
         else:
             break
@@ -164,7 +165,7 @@ def phrase_entities(index: MentionIndex, doc: Doc, head: Token, examples: bool =
     sent_end = head.sent.end_char
     longer = list_from(index, doc, out[-1], sent_end)
     last_and = max((k for k in range(1, len(longer))
-                    if re.search(r"\b(?:and|or|as well as)\b", doc.text[longer[k - 1].end:longer[k].start])),
+                    if re.search(r"\b(?:and|or|as well as)\b", text_of(doc)[longer[k - 1].end:longer[k].start])),
                    default=0)
     if last_and:
         out += longer[1:last_and + 1]

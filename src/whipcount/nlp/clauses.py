@@ -12,6 +12,7 @@ import re
 from spacy.tokens import Span, Token
 
 from .titles import find_titles
+from .extensions import text_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 def doc_text_window(tok: Token, width: int) -> str:
     """Text around a token (for phrase cues)."""
-    text = tok.doc.text
+    text = text_of(tok.doc)
     return text[max(0, tok.idx - width):tok.idx + width]
 
 
@@ -69,7 +70,7 @@ def title_gap(gap: str) -> bool:
 
 def quoted_not(tok: Token) -> bool:
     """"said he is “not ready” to endorse": a negation the parser left outside the clause."""
-    left = tok.doc.text[max(0, tok.idx - 12):tok.idx].lower()
+    left = text_of(tok.doc)[max(0, tok.idx - 12):tok.idx].lower()
     return bool(re.search(r"\bnot\W*$|n't\W*$", left))
 
 

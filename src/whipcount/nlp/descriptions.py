@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from ..models import Facts, Person, Title
 from .lexicon import mapping, word_set
 from .titles import TitleMatch
+from .extensions import text_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def _description(text: str, t: TitleMatch, described: frozenset[str]) -> tuple[i
 
 def assign_descriptions(doc: Doc, facts: Facts, titles: list[TitleMatch]) -> int:
     """Give description titles to the people they describe; returns how many were given."""
-    text = doc.text
+    text = text_of(doc)
     sent_starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
     described = word_set("description_heads.txt")
     owners = sorted((s, e, p) for p in facts.people for s, e in p.mentions)

@@ -34,7 +34,7 @@ from .arguments import (Mention, MentionIndex, in_quotes, list_from, list_gap, l
                         phrase_entities, resolve_pronoun, speaker_at, subtree_chars)
 from .clauses import (child, doc_text_window, negated_copula, prep_obj, quoted_not, title_gap, trimmed,
                       verb_object, when)
-from .extensions import get_facts
+from .extensions import get_facts, text_of
 from .lexicon import mapping, table, word_list, word_set
 from .mentions import add_title_hint
 
@@ -354,7 +354,7 @@ class EndorsementFinder:
                 best = m
         if best is not None:
             return best
-        phrase = doc.text[tok.left_edge.idx:tok.idx].lower()
+        phrase = text_of(doc)[tok.left_edge.idx:tok.idx].lower()
         if counts and tok.dep_ in ("nsubj", "nsubjpass") and not any(p in phrase.split() for p in self.party_words):
             top = max(counts, key=lambda k: counts[k])
             return next(m for m in reversed(index.within(0, tok.idx)) if m.entity.id == top)
@@ -362,7 +362,7 @@ class EndorsementFinder:
 
     def _left_list(self, doc: Doc, index: MentionIndex, sent: Span, tok: Token) -> list[Mention]:
         """The names right before a verb the parser gave no subject ("..., A and B, gave X the nod")."""
-        text = doc.text  # Doc.text joins every token: read it once, not once per mention
+        text = text_of(doc)  # Doc.text joins every token: read it once, not once per mention
         left = [m for m in index.within(sent.start_char, tok.idx) if _ADJ_LEFT.match(text[m.end:tok.idx])]
         if not left:
             return []
@@ -389,7 +389,7 @@ class EndorsementFinder:
 
     def _adjacent(self, doc: Doc, index: MentionIndex, sent: Span, tok: Token, status: str) -> list[_Found]:
         """When the parse has no clause: "<names> endorsed <names>" side by side."""
-        text = doc.text  # Doc.text joins every token: read it once, not once per mention
+        text = text_of(doc)  # Doc.text joins every token: read it once, not once per mention
         left = [m for m in index.within(sent.start_char, tok.idx) if _ADJ_LEFT.match(text[m.end:tok.idx])]
         end = tok.idx + len(tok.text)
         right = [m for m in index.within(end, sent.end_char) if m.is_person]
@@ -465,7 +465,7 @@ class EndorsementFinder:
         if tok.dep_ == "appos" and tok.pos_ == "NOUN":
             tok = tok.head  # "Diana Orrock, an RNC committeewoman who supports Trump"
         ms = phrase_entities(index, doc, tok)
-        ms = [m for m in ms if doc.text[m.start:m.end].lower() not in self.member_plurals]
+        ms = [m for m in ms if text_of(doc)[m.start:m.end].lower() not in self.member_plurals]
         if ms:
             return ms, None
         if tok.lower_ in ("he", "she") and tok.dep_ == "nsubj" and tok.head.dep_ == "ccomp" and \
@@ -479,7 +479,7 @@ class EndorsementFinder:
         if tok.lower_ == "they" and tok.dep_ == "nsubj":
             # the parse lost the clause ("Republicans, like A, B and C ― three big shots ― have said
             # they're supporting X"): they = the list of two or more people named before in the sentence
-            text = doc.text
+            text = text_of(doc)
             before = [x for x in index.within(tok.sent.start_char, tok.idx) if x.is_person]
             group: list[Mention] = []
             for x in reversed(before):  # the last list of two or more, "three former Bush aides" skipped
@@ -499,12 +499,12 @@ class EndorsementFinder:
             outer = child(tok.head.head, _SUBJ)
             if outer is not None and outer is not tok:
                 ms = [x for x in phrase_entities(index, doc, outer)
-                      if doc.text[x.start:x.end].lower() not in self.member_plurals]
+                      if text_of(doc)[x.start:x.end].lower() not in self.member_plurals]
                 if not ms:
                     ms = named_examples(index, doc, outer)  # "Republicans, like A, B and C, said they ..."
                 if ms:
                     return ms, None
-        if tok.lower_ == "we" and in_quotes(doc.text, tok.idx, tok.sent.start_char):
+        if tok.lower_ == "we" and in_quotes(text_of(doc), tok.idx, tok.sent.start_char):
             # "“We endorse Dana Whitcombe,” the board wrote": the group that speaks
             who = speaker_at(index, facts, tok.idx)
             if who is not None and not who.is_person:
@@ -512,12 +512,12 @@ class EndorsementFinder:
             kinds = [index.group_kinds[t.lemma_.lower()] for t in tok.sent
                      if t.pos_ == "NOUN" and t.lemma_.lower() in index.group_kinds and t.i != tok.i]
             for kind in kinds:
-                speaking = index.before(tok.idx, False, kind=kind or None, window=len(doc.text))
+                speaking = index.before(tok.idx, False, kind=kind or None, window=len(text_of(doc)))
                 if speaking is not None:
                     return [speaking], None
-        if tok.lower_ == "we" and not in_quotes(doc.text, tok.idx, tok.sent.start_char):
+        if tok.lower_ == "we" and not in_quotes(text_of(doc), tok.idx, tok.sent.start_char):
             # an editorial's "we": the newspaper the article names
-            paper = index.before(tok.idx, False, kind="newspaper", window=len(doc.text))
+            paper = index.before(tok.idx, False, kind="newspaper", window=len(text_of(doc)))
             if paper is not None:
                 return [paper], None
         # "two of its largest locals" / "the union's Connecticut locals": an unnamed part.
@@ -526,7 +526,7 @@ class EndorsementFinder:
             if t.dep_ == "poss":
                 owner = phrase_entities(index, doc, t) or [x for x in [resolve_pronoun(index, facts, t)] if x]
                 if owner and not owner[0].is_person:
-                    return [owner[0]], " ".join(doc.text[s:e].split())
+                    return [owner[0]], " ".join(text_of(doc)[s:e].split())
         return [], None
 
     def _pair(self, endorsers: list[Mention], endorsees: list[Mention], status: str, sent: Span,
@@ -566,7 +566,7 @@ class EndorsementFinder:
                 add_title_hint(ee, f"candidate for {explicit}")
             facts.endorsements.append(Endorsement(
                 id=f"e{start_n + len(seen)}", endorser=er.name, endorsee=ee.name, status=f.status,
-                evidence=doc.text[s:e], evidence_span=(s, e), endorser_id=er.id, endorsee_id=ee.id,
+                evidence=text_of(doc)[s:e], evidence_span=(s, e), endorser_id=er.id, endorsee_id=ee.id,
                 endorser_detail=f.detail, office=office, when=when(f.sent.text),
                 confidence=round(f.confidence - (0.1 if f.detail else 0.0), 2)))
             span = doc.char_span(s, e, label=f.status, alignment_mode="expand")
@@ -577,7 +577,7 @@ class EndorsementFinder:
 
     def _office(self, sent: Span, endorsee: Mention, person: object) -> tuple[str | None, str | None]:
         """(office, the words used when the sentence names it) for an endorsement."""
-        text = sent.doc.text[endorsee.start:sent.end_char]
+        text = text_of(sent.doc)[endorsee.start:sent.end_char]
         for rx in (self.office_for, self.office_race):
             m = rx.search(text) or rx.search(sent.text)
             if m:

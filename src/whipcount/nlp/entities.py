@@ -26,7 +26,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .extensions import get_facts
+from .extensions import get_facts, text_of
 from .lexicon import jsonl, word_set
 from .titles import find_titles, title_start
 
@@ -102,7 +102,7 @@ class EntityPatterns:
             yield Span(doc, start, end, label="ORG")
 
     def _title_spans(self, doc: Doc) -> Iterable[Span]:
-        text = doc.text  # Doc.text joins every token: read it once, not once per title
+        text = text_of(doc)  # Doc.text joins every token: read it once, not once per title
         for m in find_titles(text):
             span = doc.char_span(title_start(m, text), m.end, label=TITLE_LABEL,
                                  alignment_mode="expand")

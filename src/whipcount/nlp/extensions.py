@@ -33,3 +33,15 @@ def get_facts(doc: Doc) -> Facts:
         doc._.set(EXTENSION, facts)
     return facts
 
+
+
+_TEXT_KEY = "whipcount.text"
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc and kept in ``doc.user_data``: spaCy's ``Doc.text``
+    joins every token each time it is read, and the components read it hundreds of times."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)

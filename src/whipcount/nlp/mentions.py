@@ -28,7 +28,7 @@ from spacy.util import filter_spans
 
 from ..models import Facts, Organization, Person, Title
 from .descriptions import assign_descriptions
-from .extensions import get_facts
+from .extensions import get_facts, text_of
 from .lexicon import mapping, norm, word_set
 from .orgs import OrgFinder
 from .titles import TitleMatch, find_titles, is_title
@@ -86,7 +86,7 @@ class MentionFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         facts = get_facts(doc)
-        text = doc.text
+        text = text_of(doc)
         clusters = self._people(doc)
         person_words = {c.last for c in clusters} | {c.first for c in clusters} | {" ".join(c.words) for c in clusters}
         organizations = self.orgs.find(doc, person_words)
@@ -182,7 +182,7 @@ class MentionFinder:
         by_first: dict[str, list[_Cluster]] = {}
         for cl in clusters:
             by_first.setdefault(cl.first, []).append(cl)
-        text = doc.text  # Doc.text joins every token: read it once, not once per name
+        text = text_of(doc)  # Doc.text joins every token: read it once, not once per name
         for s, e, words in sorted((c for c in cands if len(c[2]) == 1), key=lambda c: c[0]):
             cl = _resolve_single(words[0], s, by_last, by_first, _honorific_gender(text, s),
                                  _word_before(text, s))
@@ -203,7 +203,7 @@ class MentionFinder:
         for cl in clusters:
             for s, e in cl.mentions:
                 covered.update(range(s, e))
-        text = doc.text  # read once: Doc.text joins every token
+        text = text_of(doc)  # read once: Doc.text joins every token
         for tok in doc:
             if tok.idx in covered or not tok.is_title:
                 continue

@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 
 from ..models import Organization
 from .lexicon import jsonl, norm, table
+from .extensions import text_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class OrgFinder:
 
     def find(self, doc: Doc, person_words: set[str]) -> list[Organization]:
         """The organisations of ``doc`` in order of first mention (ids o1, o2, ...)."""
-        text = doc.text
+        text = text_of(doc)
         found: list[tuple[int, int, str]] = []
         for ent in doc.ents:
             if ent.label_ != "ORG":

@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Token
 
 from ..models import Quote
 from .coref import Resolver
-from .extensions import get_facts
+from .extensions import get_facts, text_of
 from .indirect import indirect_quotes, reported_candidates
 from .quote_common import MARKS, SENT_END, QuoteLexicon, load_quote_lexicon
 from .quote_common import DocIndex as _Doc
@@ -96,7 +96,7 @@ class QuoteFinder:
 def find_quotes(doc: Doc, lex: QuoteLexicon | None = None) -> list[Quote]:
     """All quotes of ``doc`` with speakers, as :class:`~whipcount.models.Quote` objects."""
     lex = lex or load_quote_lexicon()
-    text = doc.text
+    text = text_of(doc)
     regions = scan_quotes(text)
     d = _Doc(doc, regions, text)
     used_cues: set[int] = set()
@@ -446,8 +446,8 @@ def _nested_quote(d: _Doc, parent: MarkedRegion, r: MarkedRegion, lex: QuoteLexi
 def training_candidates(doc: Doc, lex: QuoteLexicon | None = None) -> list[tuple[Candidate, list[str]]]:
     """``reported_candidates`` of a parsed Doc, for eval/train_quotes.py."""
     lex = lex or load_quote_lexicon()
-    regions = scan_quotes(doc.text)
-    d = _Doc(doc, regions, doc.text)
+    regions = scan_quotes(text_of(doc))
+    d = _Doc(doc, regions, text_of(doc))
     used_cues: set[int] = set()
     cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues))
     return reported_candidates(d, lex, used_cues, cands)

@@ -22,6 +22,8 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from .extensions import text_of
+
 LOGGER = logging.getLogger(__name__)
 
 MODEL_FILE = "reported_model.json"
@@ -226,7 +228,7 @@ def features(c: Candidate, lexicon: dict[str, str], in_quote: bool = False,
         feats.append(f"FRONT:{dep}")
     if in_quote:
         feats.append("INQ")
-    text = (cue.doc.text if doc_text is None else doc_text)[c.start:c.end]
+    text = (text_of(cue.doc) if doc_text is None else doc_text)[c.start:c.end]
     if any(ch in text for ch in "\"\u201c\u201d"):
         feats.append("QM")
     if cue.head is not cue and cue.dep_ in ("xcomp", "ccomp", "conj"):

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import Facts, Stance
 from .arguments import Mention, MentionIndex, in_quotes, phrase_entities, resolve_pronoun, speaker_at
-from .extensions import get_facts
+from .extensions import get_facts, text_of
 from .lexicon import table
 
 LOGGER = logging.getLogger(__name__)
@@ -119,9 +119,9 @@ class StanceFinder:
             m = speaker_at(index, facts, tok.idx)
             if m is not None:
                 return m
-            if in_quotes(doc.text, tok.idx, sent.start_char):
+            if in_quotes(text_of(doc), tok.idx, sent.start_char):
                 outside = [x for x in index.within(sent.start_char, sent.end_char)
-                           if x.is_person and not in_quotes(doc.text, x.start, sent.start_char)]
+                           if x.is_person and not in_quotes(text_of(doc), x.start, sent.start_char)]
                 return outside[0] if outside else None
             return None
         return resolve_pronoun(index, facts, tok)
@@ -135,7 +135,7 @@ class StanceFinder:
             return None
         topic = " ".join(t.text for t in words)
         if len(words) == 1:
-            topic = _place_topic(doc.text, tok.lower_) or topic
+            topic = _place_topic(text_of(doc), tok.lower_) or topic
         return topic
 
     def _emit(self, facts: Facts, pending: list[_Pending]) -> None:
