@@ -267,3 +267,19 @@ def test_resolving_changes_the_data_version(backend: str, request: pytest.Fixtur
     before = store.data_version()
     resolve_store(store)
     assert store.data_version() != before
+
+
+def test_person_page_shows_the_identity(resolved: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from whipcount.web.app import create_app
+
+    lieberman = resolved.entity_of_ref("person", "a1#p1")
+    with TestClient(create_app(resolved.url, response_cache=False)) as client:
+        page = client.get(f"/people/{lieberman}")
+        assert page.status_code == 200
+        assert "Also written: Joe Lieberman" in page.text or "Also written: Joseph I. Lieberman" in page.text
+        assert "bioguide L000304" in page.text and "sen CT 1989-01-03..2013-01-03" in page.text
+        person = client.get(f"/api/people/{lieberman}").json()["person"]
+        assert person["offices"] == ["sen CT 1989-01-03..2013-01-03"]
+        assert sorted(person["names"]) == ["Joe Lieberman", "Joseph I. Lieberman"]

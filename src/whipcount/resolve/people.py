@@ -8,7 +8,9 @@
 3. **variant**: given names that are nicknames of each other ("Joe"/"Joseph", "Ned"/"Edward")
    or an initial that fits ("J. Lieberman").
 4. **surname**: a person named by surname only ("Lieberman") joins a group only with evidence:
-   an office, state or title shared with exactly one group of that surname.
+   an office, state, title or party shared with exactly one group of that surname, or another
+   person named in full in both articles (a co-mention: "Lamont" beside "Joe Lieberman"), when
+   that person is named in few of the articles (not in every other one, as Donald Trump in 2016).
 
 Two groups never join when their knowledge-base ids differ, or when any two of their full names
 conflict (Chris Dodd is not Thomas Dodd). A name that fits two groups that conflict with each
@@ -19,7 +21,7 @@ compared with :func:`whipcount.kb.names.parse_name` and the nickname table.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -36,6 +38,8 @@ LOGGER = logging.getLogger(__name__)
 KB_SCHEMES: tuple[str, ...] = ("bioguide", "openstates", "wikidata", "govtrack")
 CONFIDENCE = {"kb": 0.97, "full_name": 0.9, "variant": 0.8, "initial": 0.65, "surname": 0.6}
 _RULE_ORDER = ("full_name", "variant", "initial")
+CO_MENTION_SHARE = 0.05  # a name in more than this share of the articles is no co-mention evidence
+CO_MENTION_MIN_LIMIT = 3  # ... when it is also in more than this many articles
 
 
 @dataclass
@@ -49,6 +53,7 @@ class _Entity:
     titles: set[str]
     party: str | None
     kb_ambiguous: bool = False  # unlinked, and the KB has several people of this name
+    co: frozenset[str] = frozenset()  # full names of the other people its article names
 
 
 @dataclass
@@ -71,15 +76,21 @@ class _Cluster:
                 seen.setdefault((p.first, " ".join(p.middle), p.last, p.suffix), p)
         return list(seen.values())
 
-    def evidence(self) -> tuple[set[str], set[str], set[str]]:
+    def evidence(self) -> tuple[set[str], set[str], set[str], set[str], set[str]]:
+        """Offices, states, titles, parties and co-mentioned full names of the members."""
         offices: set[str] = set()
         states: set[str] = set()
         titles: set[str] = set()
+        parties: set[str] = set()
+        co: set[str] = set()
         for e in self.members:
             offices |= e.offices
             states |= e.states
             titles |= e.titles
-        return offices, states, titles
+            co |= e.co
+            if e.party:
+                parties.add(e.party)
+        return offices, states, titles, parties, co
 
 
 def _kb_lookup(index: KBIndex | None) -> dict[tuple[str, str], KBPerson]:
@@ -215,15 +226,22 @@ def _join_by_name(group: list[_Entity], clusters: list[_Cluster], owner: dict[st
 
 
 def _evidence(e: _Entity, c: _Cluster) -> list[str]:
-    offices, states, titles = c.evidence()
+    """What a surname-only entity shares with a group: an office, state, specific title, party,
+    or another person both articles name in full (a co-mention)."""
+    offices, states, titles, parties, co = c.evidence()
     why = []
     if e.offices & offices:
-        why.append(f"office {sorted(e.offices & offices)[0]}")
+        why.append(f"same office {sorted(e.offices & offices)[0]}")
     if e.states & states:
-        why.append(f"state {sorted(e.states & states)[0]}")
+        why.append(f"same state {sorted(e.states & states)[0]}")
     specific = {t for t in e.titles & titles if not title_offices(t)}
     if specific:
-        why.append(f"title {sorted(specific)[0]!r}")
+        why.append(f"same title {sorted(specific)[0]!r}")
+    if e.party and e.party in parties:
+        why.append(f"same party {e.party}")
+    shared = {n for n in e.co & co if n.split()[-1] != e.parsed.last}
+    if shared:
+        why.append(f"co-mentioned with {sorted(shared)[0]!r}")
     return why
 
 
@@ -237,7 +255,7 @@ def _join_surnames(group: list[_Entity], clusters: list[_Cluster], owner: dict[s
         c, why = fitting[0]
         target = clusters[c].members[0]
         _join(clusters, owner, e.ref, target.ref, "surname",
-              f"surname {e.person.name!r} with shared {', '.join(why)}", CONFIDENCE["surname"])
+              f"surname {e.person.name!r}: {', '.join(why)}", CONFIDENCE["surname"])
 
 
 def _identity_id(c: _Cluster, taken: set[str]) -> str:
@@ -266,14 +284,25 @@ def resolve_people(records: Iterable[Record], index: KBIndex | None = None,
     otherwise the ``kb`` ids the people already carry are used. ``overrides`` are applied last.
     """
     entities: list[_Entity] = []
+    named_in: Counter[str] = Counter()  # full name -> articles that name it
+    articles = 0
     lookup = _kb_lookup(index)
     for record in records:
         rec = link_record(record, index) if index is not None else record
+        full = {p.id: fold(p.name) for p in rec.people if parse_name(p.name).has_given}
+        named_in.update(set(full.values()))
+        articles += 1
         for p in rec.people:
             e = _entity(rec, p, lookup)
+            e.co = frozenset(n for pid, n in full.items() if pid != p.id)
             if index is not None and not e.kb and e.parsed.has_given:
                 e.kb_ambiguous = len({c.key for c in index.candidates(p.name)}) > 1
             entities.append(e)
+    # A co-mention is evidence only when the name is rare: in 2016 every other article names
+    # Donald Trump, so sharing him says nothing.
+    common = {n for n, k in named_in.items() if k > max(CO_MENTION_MIN_LIMIT, CO_MENTION_SHARE * articles)}
+    for e in entities:
+        e.co = e.co - common
     clusters = [_Cluster([e]) for e in entities]
     owner = {e.ref: i for i, e in enumerate(entities)}
     _join_by_kb(entities, clusters, owner)

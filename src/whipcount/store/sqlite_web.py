@@ -388,8 +388,10 @@ class SQLiteWebQueries:
 
     def person(self, person_id: str, include_rejected: bool = False,
                limit: int = 50) -> Row | None:
-        """One person with titles, quotes, endorsements given and received, and stances."""
-        row = self._one("SELECT pk, id, name, party, kb FROM people WHERE id = ?", (person_id,))
+        """One person with titles, quotes, endorsements given and received, and stances (and
+        ``names``, ``offices``, ``confidence`` of its identity, see store/identities.py)."""
+        row = self._one("SELECT pk, id, name, party, kb, names, offices, confidence FROM people WHERE id = ?",
+                        (person_id,))
         if row is None:
             return None
         pk = row[0]
@@ -399,7 +401,11 @@ class SQLiteWebQueries:
         articles = self._count(
             "SELECT COUNT(DISTINCT article_pk) FROM person_mentions WHERE person_pk = ?", (pk,))
         out: Row = {"id": row[1], "name": row[2], "titles": titles, "party": row[3],
-                    "kb": json.loads(row[4] or "{}"), "articles": articles}
+                    "kb": json.loads(row[4] or "{}"), "articles": articles,
+                    # after `whipcount resolve`: every name it goes by, offices from the
+                    # knowledge base, and the weakest join that holds the identity together
+                    "names": json.loads(row[5]) if row[5] else [row[2]],
+                    "offices": json.loads(row[6]) if row[6] else [], "confidence": row[7]}
         out.update(self._entity_facts(row[1], "p", include_rejected, limit))
         return out
 
