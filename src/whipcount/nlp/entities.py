@@ -28,7 +28,7 @@ from spacy.util import filter_spans
 
 from .extensions import get_facts, text_of
 from .lexicon import jsonl, word_set
-from .titles import find_titles, title_start
+from .titles import doc_titles, find_titles, title_start
 
 LOGGER = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class EntityPatterns:
 
     def _title_spans(self, doc: Doc) -> Iterable[Span]:
         text = text_of(doc)  # Doc.text joins every token: read it once, not once per title
-        for m in find_titles(text):
+        for m in doc_titles(doc):
             span = doc.char_span(title_start(m, text), m.end, label=TITLE_LABEL,
                                  alignment_mode="expand")
             if span is None or span.end >= len(doc):

@@ -31,7 +31,7 @@ from .descriptions import assign_descriptions
 from .extensions import get_facts, text_of
 from .lexicon import mapping, norm, word_set
 from .orgs import OrgFinder
-from .titles import TitleMatch, find_titles, is_title
+from .titles import TitleMatch, doc_titles, find_titles, is_title
 
 LOGGER = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class MentionFinder:
         facts.organizations.extend(organizations)
         people = _to_people(clusters)
         facts.people.extend(people)
-        titles = find_titles(text)
+        titles = list(doc_titles(doc))
         _assign_titles(text, facts, titles, doc)
         assign_descriptions(doc, facts, titles)
         _relabel_ents(doc, facts)

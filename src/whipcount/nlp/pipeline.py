@@ -28,7 +28,7 @@ FACTORIES: dict[str, str] = {
 
 def register_components() -> None:
     """Import the component modules so their ``@Language.factory`` registrations run."""
-    from . import endorsements, entities, mentions, quotes, stances  # noqa: F401
+    from . import endorsements, entities, fastpath, mentions, quotes, stances  # noqa: F401
 
 
 def build_pipeline(model: str = DEFAULT_MODEL,
@@ -42,6 +42,9 @@ def build_pipeline(model: str = DEFAULT_MODEL,
     except OSError as exc:
         raise WhipcountError(E.E020.format(name=model, detail=str(exc).splitlines()[0])) from exc
     nlp.max_length = max(nlp.max_length, max_length)
+    from .fastpath import use_fast_path
+
+    use_fast_path(nlp)  # the model's attribute ruler and lemmatizer, same output, less time
     before = "ner" if "ner" in nlp.pipe_names else None
     nlp.add_pipe("whipcount_entities", before=before) if before else nlp.add_pipe("whipcount_entities")
     for name in components:

@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.tokens import Doc
+
+from .extensions import text_of
 from .lexicon import mapping, word_list
 
 LOGGER = logging.getLogger(__name__)
@@ -75,3 +78,15 @@ def title_start(match: TitleMatch, text: str) -> int:
         return match.start
     m = re.match(r"\S+\s+", text[match.start:match.end])
     return match.start + (m.end() if m else 0)
+
+
+_DOC_TITLES = "whipcount.titles"
+
+
+def doc_titles(doc: Doc) -> tuple[TitleMatch, ...]:
+    """:func:`find_titles` over the whole text of ``doc``, scanned once a Doc (several
+    components ask for it)."""
+    found = doc.user_data.get(_DOC_TITLES)
+    if found is None:
+        found = doc.user_data[_DOC_TITLES] = tuple(find_titles(text_of(doc)))
+    return found  # type: ignore[no-any-return]
