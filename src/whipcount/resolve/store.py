@@ -80,13 +80,6 @@ def person_updates(resolution: Resolution, kb_people: list[KBPerson]) -> list[En
     return out
 
 
-def _org_kinds(store: IdentityQueries) -> dict[str, str]:
-    """ref -> kind as extracted, to give each organization identity its most common kind."""
-    return {f"{aid}#{local}": kind for aid, local, kind in store._ident_all(
-        "SELECT a.id, m.local_id, m.kind FROM org_mentions m JOIN articles a ON a.pk = m.article_pk"
-        " WHERE m.kind IS NOT NULL", ())}
-
-
 def org_updates(resolution: Resolution, kinds: dict[str, str]) -> list[EntityUpdate]:
     out = []
     for ident in resolution.identities:
@@ -109,7 +102,7 @@ def resolve_store(store: Store, progress: Progress | None = None) -> StoreResolu
     org_overrides = ids.overrides("organization")
     orgs = resolve_organizations(_counted(ids.iter_records(), "organizations", progress, seen), org_overrides)
     out.people = ids.apply_resolution("person", person_updates(people, kb_people))
-    out.organizations = ids.apply_resolution("organization", org_updates(orgs, _org_kinds(ids)))
+    out.organizations = ids.apply_resolution("organization", org_updates(orgs, ids.org_kinds()))
     out.linked = sum(1 for i in people.identities if i.kb)
     out.overrides = len(person_overrides) + len(org_overrides)
     out.seconds = time.perf_counter() - started

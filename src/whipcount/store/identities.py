@@ -196,6 +196,12 @@ class IdentityQueries:
             (article_id, local))
         return str(rows[0][0]) if rows else None
 
+    def org_kinds(self) -> dict[str, str]:
+        """ref -> kind as extracted, for every per-article organization that has one."""
+        return {f"{aid}#{local}": kind for aid, local, kind in self._ident_all(
+            "SELECT a.id, m.local_id, m.kind FROM org_mentions m JOIN articles a ON a.pk = m.article_pk"
+            " WHERE m.kind IS NOT NULL", ())}
+
     def entity_detail(self, kind: EntityKind, entity_id: str) -> Row | None:
         """One entity with every per-article mention and the merges that joined them:
         ``{id, name, names, kb, party, offices, confidence, mentions: [{ref, article_id,
