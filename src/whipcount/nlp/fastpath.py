@@ -30,7 +30,11 @@ import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.tokens._retokenize import set_token_attrs  # type: ignore[import-not-found]
+
+try:  # spaCy's own setter of other attributes (DEP, ...): an internal module, so guarded
+    from spacy.tokens._retokenize import set_token_attrs  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - a spaCy that moved it: the model's ruler is used
+    set_token_attrs = None  # type: ignore[assignment]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -101,6 +105,9 @@ class FastAttributes:
         self.ruler: Any = nlp.get_pipe(source)
         try:
             self.patterns = _compile(self.ruler)
+            if set_token_attrs is None and any(
+                    set(self.ruler.attrs[a]) - set(_WRITTEN) for a, _, _ in self.patterns):
+                raise _Unsupported("attributes beyond POS, MORPH, LEMMA and TAG")
             self.supported = True
             self._sets = {id(allowed): set(allowed.tolist()) for _, seqs, _ in self.patterns
                           for seq in seqs for conds in seq for _, allowed in conds
