@@ -93,10 +93,9 @@ class _Cluster:
         return offices, states, titles, parties, co
 
 
-def _kb_lookup(index: KBIndex | None) -> dict[tuple[str, str], KBPerson]:
-    if index is None:
-        return {}
-    return {(k, v): p for p in index.people for k, v in p.ids.items() if k in KB_SCHEMES and v}
+def kb_lookup(people: Iterable[KBPerson]) -> dict[tuple[str, str], KBPerson]:
+    """(id scheme, id) -> knowledge-base person, for the schemes identities join on."""
+    return {(k, v): p for p in people for k, v in p.ids.items() if k in KB_SCHEMES and v}
 
 
 def _entity(record: Record, person: Person, lookup: dict[tuple[str, str], KBPerson]) -> _Entity:
@@ -286,7 +285,7 @@ def resolve_people(records: Iterable[Record], index: KBIndex | None = None,
     entities: list[_Entity] = []
     named_in: Counter[str] = Counter()  # full name -> articles that name it
     articles = 0
-    lookup = _kb_lookup(index)
+    lookup = kb_lookup(index.people if index is not None else [])
     for record in records:
         rec = link_record(record, index) if index is not None else record
         full = {p.id: fold(p.name) for p in rec.people if parse_name(p.name).has_given}

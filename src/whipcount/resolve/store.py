@@ -21,7 +21,7 @@ from whipcount.kb.records import KBPerson
 from whipcount.models import Record
 from whipcount.resolve.decisions import Override, Resolution
 from whipcount.resolve.orgs import resolve_organizations
-from whipcount.resolve.people import KB_SCHEMES, resolve_people
+from whipcount.resolve.people import kb_lookup, resolve_people
 from whipcount.store.base import Row, Store
 from whipcount.store.identities import ApplySummary, EntityKind, EntityUpdate, IdentityQueries
 
@@ -71,7 +71,7 @@ def _counted(records: Iterator[Record], stage: str, progress: Progress | None,
 
 def person_updates(resolution: Resolution, kb_people: list[KBPerson]) -> list[EntityUpdate]:
     """Identities plus what the knowledge base knows of linked people (party, offices)."""
-    by_id = {(k, v): p for p in kb_people for k, v in p.ids.items() if k in KB_SCHEMES and v}
+    by_id = kb_lookup(kb_people)
     out = []
     for ident in resolution.identities:
         kbp = next((by_id[(k, v)] for k, v in sorted(ident.kb.items()) if (k, v) in by_id), None)

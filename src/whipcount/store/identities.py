@@ -28,7 +28,7 @@ from .base import Row, entity_key
 
 if TYPE_CHECKING:  # imported late at run time: the store must not pull in the resolvers
     from ..kb.records import KBPerson
-    from ..resolve.decisions import Identity, Override, Resolution
+    from ..resolve.decisions import Identity, Override
 
 LOGGER = logging.getLogger(__name__)
 
@@ -158,10 +158,6 @@ class IdentityQueries:
 
         return [KBPerson.from_dict(json.loads(data) if isinstance(data, str) else data)
                 for (data,) in self._ident_all("SELECT data FROM kb_people ORDER BY pk", ())]
-
-    def kb_count(self) -> int:
-        row = self._ident_all("SELECT COUNT(*) FROM kb_people", ())
-        return int(row[0][0]) if row else 0
 
     # -- reviewers' overrides ----------------------------------------------------------------
     def add_override(self, kind: EntityKind, override: Override) -> None:
@@ -319,7 +315,3 @@ class IdentityQueries:
                     summary.entities, summary.identities, summary.moved, summary.merges)
         return summary
 
-
-def resolution_updates(resolution: Resolution) -> list[EntityUpdate]:
-    """Plain updates (no KB facts, no kinds) for every identity of ``resolution``."""
-    return [EntityUpdate(identity=i, party=i.party) for i in resolution.identities]
