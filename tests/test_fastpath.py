@@ -80,3 +80,43 @@ def test_a_pattern_it_cannot_read_hands_over_to_the_ruler() -> None:
     got = nlp(text)
     assert [t.lemma_ for t in got] == [t.lemma_ for t in expected]
     assert got[0].lemma_ == "someone"
+
+
+# lexicon.alternation: a prefix-tree pattern that matches what the flat longest-first
+# alternation matches, at the same places (titles and offices are found with it).
+ALTERNATION_CASES = [
+    (["gov", "gov.", "governor", "lieutenant governor", "lt. gov."],
+     "Lt.  Gov. Kevin Sullivan met the Governor and Lieutenant\\ngovernor-elect; GOV. Rell left."),
+    (["state senator", "state", "senator", "sen.", "sen"], "State Sen. Ruiz, a state senator, senses it."),
+    (["a", "ab", "abc"], "abcd ab a b abc"),
+    (["Local", "Locals"], "Carpenters Locals 43 and 24 and Local 35; local news"),
+    ([], "nothing to find"),
+]
+
+
+@pytest.mark.parametrize("words, text", ALTERNATION_CASES)
+def test_alternation_matches_as_the_flat_pattern(words: list[str], text: str) -> None:
+    import re
+
+    from whipcount.nlp.lexicon import alternation
+
+    flat = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(
+        {w.lower() for w in words}, key=len, reverse=True)) or "(?!)"
+    text = text.replace("\\n", "\n")
+    for body in (flat, alternation(words)):
+        assert re.compile(body, re.IGNORECASE)  # both compile
+    found = [[m.span() for m in re.finditer(rf"(?<![\w.])(?:{body})(?![\w\-])", text, re.IGNORECASE)]
+             for body in (flat, alternation(words))]
+    assert found[0] == found[1]
+    assert bool(found[0]) == bool(words)  # every text holds matches of its words
+
+
+def test_cues_by_sentence_gives_only_sentences_with_cues(pipelines: tuple[object, object]) -> None:
+    from whipcount.nlp.extensions import cues_by_sentence
+
+    _, fast = pipelines
+    doc = fast("The union endorsed Lamont. It rained. Proto said he backs him. Nothing else.")  # type: ignore[operator]
+    got = [(sent.text, [t.text for t in toks]) for sent, toks in cues_by_sentence(doc, {"endorse", "back", "say"})]
+    assert got == [("The union endorsed Lamont.", ["endorsed"]),
+                   ("Proto said he backs him.", ["said", "backs"])]
+    assert list(cues_by_sentence(doc, {"veto"})) == []

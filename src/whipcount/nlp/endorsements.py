@@ -34,8 +34,8 @@ from .arguments import (Mention, MentionIndex, in_quotes, list_from, list_gap, l
                         phrase_entities, resolve_pronoun, speaker_at, subtree_chars)
 from .clauses import (child, doc_text_window, negated_copula, prep_obj, quoted_not, title_gap, trimmed,
                       verb_object, when)
-from .extensions import get_facts, text_of
-from .lexicon import mapping, table, word_list, word_set
+from .extensions import cues_by_sentence, get_facts, text_of
+from .lexicon import alternation, mapping, table, word_list, word_set
 from .mentions import add_title_hint
 
 LOGGER = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class EndorsementFinder:
         self.undecided = tuple(p.lower() for p in word_list("undecided_phrases.txt"))
         offices = mapping("offices.tsv")
         self.offices = offices
-        alt = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(offices, key=len, reverse=True))
+        alt = alternation(offices)
         self.office_for = re.compile(rf"\bfor\s+(?:the\s+)?(?P<o>{alt})\b(?!\s+(?:of|to)\b)", re.IGNORECASE)
         self.office_race = re.compile(
             rf"\b(?P<o>{alt})\s+(?:race|primary|nomination|bid|campaign|contest|seat|run)\b", re.IGNORECASE)
@@ -88,6 +88,7 @@ class EndorsementFinder:
         self.agents = mapping("endorse_agent_nouns.tsv")
         self.object_verbs = word_set("endorse_object_verbs.txt")
         self.title_abbrevs = mapping("title_abbrevs.tsv")
+        self.cue_words = frozenset(self.verbs) | frozenset(self.nouns) | frozenset(self.agents)
         self.described = word_set("described_titles.txt")
         self.say_verbs = frozenset(r[0].lower() for r in table("quote_verbs.txt"))
         self.party_words = {k for k in mapping("parties.tsv")}
@@ -99,19 +100,13 @@ class EndorsementFinder:
         index = MentionIndex(facts)
         found: list[_Found] = []
         if index.items:
-            for sent in doc.sents:
-                if not self._has_cue(sent):
-                    continue
+            for sent, cues in cues_by_sentence(doc, self.cue_words):
                 if sent.text.rstrip().rstrip("\u201d\"'").endswith("?"):
                     continue
-                for tok in sent:
+                for tok in cues:  # only cue words yield anything in _from_token
                     found.extend(self._from_token(doc, facts, index, sent, tok))
         self._emit(doc, facts, found)
         return doc
-
-    def _has_cue(self, sent: Span) -> bool:
-        return any(t.lemma_.lower() in self.verbs or t.lemma_.lower() in self.nouns
-                   or t.lemma_.lower() in self.agents for t in sent)
 
     # -- cues ---------------------------------------------------------------------------
     def _from_token(self, doc: Doc, facts: Facts, index: MentionIndex, sent: Span, tok: Token) -> list[_Found]:

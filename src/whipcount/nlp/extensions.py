@@ -8,7 +8,10 @@ other spaCy users: ``doc.spans["quotes"]``, ``doc.spans["endorsements"]``.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from collections.abc import Container, Iterator
+
+from spacy.attrs import LEMMA
+from spacy.tokens import Doc, Span, Token
 
 from ..models import Facts
 
@@ -45,3 +48,39 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return str(text)
+
+
+_LEMMAS_KEY = "whipcount.lemmas"
+
+
+def lower_lemmas(doc: Doc) -> list[str]:
+    """Every token's lowercase lemma, read once per Doc from the lemma array (no Token
+    objects): the components scan whole Docs for cue words."""
+    lemmas = doc.user_data.get(_LEMMAS_KEY)
+    if lemmas is None:
+        strings = doc.vocab.strings
+        lowered: dict[int, str] = {}
+        lemmas = []
+        for key in doc.to_array(LEMMA).tolist():
+            low = lowered.get(key)
+            if low is None:
+                low = lowered[key] = strings[key].lower() if key else ""
+            lemmas.append(low)
+        doc.user_data[_LEMMAS_KEY] = lemmas
+    return lemmas  # type: ignore[no-any-return]
+
+
+def cues_by_sentence(doc: Doc, words: Container[str]) -> Iterator[tuple[Span, list[Token]]]:
+    """Each sentence of ``doc`` holding tokens whose lowercase lemma is in ``words``, with
+    those tokens in text order (sentences without one are passed over unread)."""
+    hits = [i for i, lemma in enumerate(lower_lemmas(doc)) if lemma in words]
+    j = 0
+    for sent in doc.sents if hits else ():
+        if j == len(hits):
+            break
+        mine = []
+        while j < len(hits) and hits[j] < sent.end:
+            mine.append(doc[hits[j]])
+            j += 1
+        if mine:
+            yield sent, mine

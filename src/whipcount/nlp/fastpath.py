@@ -100,21 +100,76 @@ def _compile(ruler: Any) -> list[tuple[int, list[list[list[Condition]]], int]]:
 class FastAttributes:
     """The model's attribute ruler, evaluated over arrays (see the module docstring)."""
 
+    MEMO_LIMIT = 500_000  # distinct (tag, lowercase, dependency, space) rows remembered
+
     def __init__(self, nlp: Language, name: str, source: str = "attribute_ruler") -> None:
         self.name = name
         self.ruler: Any = nlp.get_pipe(source)
         try:
-            self.patterns = _compile(self.ruler)
+            patterns = _compile(self.ruler)
             if set_token_attrs is None and any(
-                    set(self.ruler.attrs[a]) - set(_WRITTEN) for a, _, _ in self.patterns):
+                    set(self.ruler.attrs[a]) - set(_WRITTEN) for a, _, _ in patterns):
                 raise _Unsupported("attributes beyond POS, MORPH, LEMMA and TAG")
             self.supported = True
-            self._sets = {id(allowed): set(allowed.tolist()) for _, seqs, _ in self.patterns
-                          for seq in seqs for conds in seq for _, allowed in conds
-                          if isinstance(allowed, numpy.ndarray)}
         except _Unsupported as exc:
             LOGGER.info("attribute ruler pattern %s: using the model's own ruler", exc)
-            self.patterns, self.supported = [], False
+            patterns, self.supported = [], False
+        # One-token alternatives depend on the token's own row only: they are decided once per
+        # distinct row and remembered. Longer ones are matched over the arrays, Doc by Doc.
+        self.multi: list[tuple[int, list[list[list[Condition]]], int]] = []
+        # One-token alternatives, indexed by a value they require (a lowercase form, else a
+        # tag): a row is tested only against the alternatives its own values can meet.
+        self._by_value: tuple[dict[int, list[tuple[int, list[Condition]]]], ...] = ({}, {})
+        self._always: list[tuple[int, list[Condition]]] = []
+        for attr_id, seqs, index in patterns:
+            for seq in seqs:
+                if len(seq) > 1:
+                    continue
+                conds = seq[0]
+                keyed = [(col, allowed) for col, allowed in conds
+                         if col < 2 and isinstance(allowed, numpy.ndarray)]
+                if not keyed:
+                    self._always.append((attr_id, conds))
+                    continue
+                col, allowed = min(keyed, key=lambda c: (-c[0], len(c[1])))  # LOWER before TAG
+                for value in allowed.tolist():
+                    self._by_value[col].setdefault(value, []).append((attr_id, conds))
+            longer = [seq for seq in seqs if len(seq) > 1]
+            if longer:
+                self.multi.append((attr_id, longer, index))
+        self._sets = {id(allowed): set(allowed.tolist()) for _, seqs, _ in patterns
+                      for seq in seqs for conds in seq for _, allowed in conds
+                      if isinstance(allowed, numpy.ndarray)}
+        self._nots = {id(allowed): set(allowed.values.tolist()) for _, seqs, _ in patterns
+                      for seq in seqs for conds in seq for _, allowed in conds
+                      if isinstance(allowed, _Not)}
+        # What each pattern writes: (column, value) pairs, and the attributes set token by token.
+        attrs: list[dict[Any, Any]] = getattr(self.ruler, "attrs", [])
+        self._writes = {a: [(_WRITTEN[k], v) for k, v in attrs[a].items() if k in _WRITTEN]
+                        for a, _, _ in patterns}
+        self._rest = {a: {k: v for k, v in attrs[a].items() if k not in _WRITTEN} for a, _, _ in patterns}
+        self._memo: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {}
+
+    def _holds(self, row: tuple[int, ...], col: int, allowed: Any) -> bool:
+        """One condition on one token's row."""
+        value = row[col]
+        if isinstance(allowed, numpy.ndarray):
+            return value in self._sets[id(allowed)]
+        if isinstance(allowed, _Not):
+            return value not in self._nots[id(allowed)]
+        return allowed.search(self.ruler.vocab.strings[value]) is not None
+
+    def _decide(self, row: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        """For one row: the one-token patterns that hit it (in the ruler's order), and the values
+        they leave in the written columns (0 where none writes, with a mask)."""
+        tried = self._by_value[0].get(row[0], []) + self._by_value[1].get(row[1], []) + self._always
+        hits = tuple(sorted({attr_id for attr_id, conds in tried
+                             if all(self._holds(row, col, allowed) for col, allowed in conds)}))
+        values, mask = [0] * len(_WRITTEN), [0] * len(_WRITTEN)
+        for attr_id in hits:
+            for col, value in self._writes[attr_id]:
+                values[col], mask[col] = value, 1
+        return hits, tuple(values), tuple(mask)
 
     def _test(self, values: numpy.ndarray, allowed: Any) -> numpy.ndarray:
         if isinstance(allowed, numpy.ndarray):
@@ -156,23 +211,37 @@ class FastAttributes:
             return doc
         cols = doc.to_array(_READ).astype("uint64")
         out = doc.to_array([POS, MORPH, LEMMA, TAG]).astype("uint64")
-        slow: list[tuple[int, int, dict[int, Any]]] = []
-        # In the ruler's order: a later pattern overrides an earlier one on the same token.
+        rows, inverse = numpy.unique(cols, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        memo = self._memo
+        if len(memo) > self.MEMO_LIMIT:
+            memo.clear()
+        decided = []
+        for row in map(tuple, rows.tolist()):
+            found = memo.get(row)
+            if found is None:
+                found = memo[row] = self._decide(row)
+            decided.append(found)
+        values = numpy.array([d[1] for d in decided], dtype="uint64")[inverse]
+        mask = numpy.array([d[2] for d in decided], dtype=bool)[inverse]
+        out = numpy.where(mask, values, out)
+        # Patterns over two or more tokens: few, and rare in text; the tokens they hit take
+        # every hit (one-token and longer) again in the ruler's order.
         present = [set(cols[:, 0].tolist()), set(cols[:, 1].tolist())]  # tags, lowercase forms
-        for attr_id, seqs, index in self.patterns:
-            hit = self._targets(cols, seqs, index, present)
-            if not hit.any():
-                continue
-            attrs = self.ruler.attrs[attr_id]
-            for key, value in attrs.items():
-                if key in _WRITTEN:
-                    out[hit, _WRITTEN[key]] = value
-            rest = {k: v for k, v in attrs.items() if k not in _WRITTEN}
-            if rest:
-                slow.extend((attr_id, int(t), rest) for t in numpy.nonzero(hit)[0])
+        extra: dict[int, list[int]] = {}
+        for attr_id, seqs, index in self.multi:
+            for t in numpy.nonzero(self._targets(cols, seqs, index, present))[0].tolist():
+                extra.setdefault(t, []).append(attr_id)
+        for t, attr_ids in extra.items():
+            for attr_id in sorted(set(attr_ids) | set(decided[inverse[t]][0])):
+                for col, value in self._writes[attr_id]:
+                    out[t, col] = value
         doc.from_array([POS, MORPH, LEMMA, TAG], out)  # type: ignore[arg-type]
-        for _, target, rest in sorted(slow, key=lambda x: (x[0], x[1])):
-            set_token_attrs(doc[target], rest)
+        slow = [(attr_id, t) for t in range(len(doc)) for attr_id in decided[inverse[t]][0]
+                if self._rest[attr_id]] if any(self._rest.values()) else []
+        slow += [(attr_id, t) for t, attr_ids in extra.items() for attr_id in attr_ids if self._rest[attr_id]]
+        for attr_id, target in sorted(set(slow)):
+            set_token_attrs(doc[target], self._rest[attr_id])
         return doc
 
 
@@ -208,6 +277,10 @@ class FastLemmas:
         return doc
 
 
+# The model's component -> the stand-in that replaces it (same name as the stand-in's factory).
+STAND_INS = {"attribute_ruler": "whipcount_fast_attributes", "lemmatizer": "whipcount_fast_lemmas"}
+
+
 @Language.factory("whipcount_fast_attributes")
 def make_fast_attributes(nlp: Language, name: str) -> FastAttributes:
     return FastAttributes(nlp, name)
@@ -220,8 +293,7 @@ def make_fast_lemmas(nlp: Language, name: str) -> FastLemmas:
 
 def use_fast_path(nlp: Language) -> None:
     """Disable the model's attribute ruler and lemmatizer and put the stand-ins in their place."""
-    for source, factory in (("attribute_ruler", "whipcount_fast_attributes"),
-                            ("lemmatizer", "whipcount_fast_lemmas")):
+    for source, factory in STAND_INS.items():
         if source in nlp.pipe_names:
             nlp.add_pipe(factory, name=factory, after=source)
             nlp.disable_pipe(source)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import bisect
 import logging
 
+from spacy.attrs import LOWER
 from spacy.tokens import Token
 
+from .extensions import lower_lemmas
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
 from .quote_common import QuoteLexicon, is_cue as _is_cue, trim_span as _trim_span
@@ -90,7 +92,13 @@ def _rule_indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
     direct = sorted((c.start, c.end) for c in marked if c.kind == "direct" and c.parent is None)
     direct_starts = [a for a, _ in direct]
     out: list[_Cand] = []
-    for tok in doc:
+    according = doc.vocab.strings["according"]
+    lowers = doc.to_array(LOWER).tolist()
+    # only cue verbs and 'according to' can start one: the rest of the text is not read
+    for i, lemma in enumerate(lower_lemmas(doc)):
+        if lemma not in lex.verbs and lowers[i] != according:
+            continue
+        tok = doc[i]
         low = tok.lower_
         if d.in_top_region(tok.idx) is not None:
             continue

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -57,3 +59,29 @@ def jsonl(name: str) -> tuple[dict[str, Any], ...]:
 def norm(text: str) -> str:
     """Normalise curly apostrophes and spaces for comparing names."""
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split())
+
+
+def alternation(words: Iterable[str], ignore_case: bool = True) -> str:
+    """A regular expression matching any of ``words``, the longest first, as a prefix tree.
+
+    Equivalent to ``"|".join`` of the escaped words sorted longest first (spaces in a word
+    match any run of whitespace), but Python's ``re`` tries a flat alternation word by word
+    at every position of the text; the tree tests each character once. With ``ignore_case``
+    the words are folded to lowercase (use the pattern with ``re.IGNORECASE``)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for part in re.findall(r"\s+|[^\s]", word.strip().lower() if ignore_case else word.strip()):
+            node = node.setdefault(" " if part.isspace() else part, {})
+        node[""] = {}  # a word ends here
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [(r"\s+" if key == " " else re.escape(key)) + build(child)
+                    for key, child in sorted(node.items()) if key]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie) if trie else "(?!)"

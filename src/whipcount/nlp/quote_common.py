@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from .coref import read_table
@@ -69,7 +70,7 @@ class DocIndex:
     def __init__(self, doc: Doc, regions: list[MarkedRegion], text: str):
         self.doc = doc
         self.text = text
-        self.starts = [t.idx for t in doc]
+        self.starts: list[int] = doc.to_array(IDX).tolist()
         self.top = [r for r in regions if r.depth == 0]
         self.top_starts = [r.open_mark for r in self.top]
 

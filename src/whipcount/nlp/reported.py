@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from spacy.attrs import POS
+from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Token
 
 from .extensions import text_of
@@ -118,6 +120,9 @@ def _make(cue: Token, comp: Token | None, dep: str, toks: list[Token], source: T
                      source=source, front=front)
 
 
+_CONTENT_POS = frozenset({int(VERB), int(AUX), int(NOUN)})
+
+
 def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                speech: frozenset[str] = frozenset()) -> list[Candidate]:
     """Every (cue, content) pair of ``doc``.
@@ -126,7 +131,10 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
     take their source from the right ('..., said Proto').
     """
     out: list[Candidate] = []
-    for tok in doc:
+    for i, pos_id in enumerate(doc.to_array(POS).tolist()):
+        if pos_id not in _CONTENT_POS:  # only verbs and nouns take a content: skip the rest unread
+            continue
+        tok = doc[i]
         pos = tok.pos_
         if pos in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):
             if skip is not None and skip(tok):

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import Facts, Stance
 from .arguments import Mention, MentionIndex, in_quotes, phrase_entities, resolve_pronoun, speaker_at
-from .extensions import get_facts, text_of
+from .extensions import cues_by_sentence, get_facts, text_of
 from .lexicon import table
 
 LOGGER = logging.getLogger(__name__)
@@ -64,11 +64,11 @@ class StanceFinder:
         if not index.items:
             return doc
         pending: list[_Pending] = []
-        for sent in doc.sents:
+        for sent, cues in cues_by_sentence(doc, self.cues):
             if sent.text.rstrip().rstrip("\u201d\"'").endswith("?"):
                 continue
-            for tok in sent:
-                if tok.lemma_.lower() in self.cues and tok.pos_ in ("NOUN", "VERB"):
+            for tok in cues:
+                if tok.pos_ in ("NOUN", "VERB"):
                     found = self._from_cue(doc, facts, index, sent, tok)
                     if found is not None:
                         pending.append(found)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from .extensions import text_of
-from .lexicon import mapping, word_list
+from .lexicon import alternation, mapping, word_list
 
 LOGGER = logging.getLogger(__name__)
 
@@ -30,17 +30,12 @@ class TitleMatch:
     party: str | None = None
 
 
-def _alt(words: list[str]) -> str:
-    # Longest first so "lieutenant governor" wins over "governor".
-    parts = sorted({re.escape(w) for w in words}, key=len, reverse=True)
-    return "|".join(p.replace(r"\ ", r"\s+") for p in parts)
-
-
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    titles = _alt(list(word_list("titles.txt")))
-    mods = _alt(list(word_list("title_modifiers.txt")))
-    parties = _alt(list(mapping("parties.tsv")))
+    # Longest first so "lieutenant governor" wins over "governor".
+    titles = alternation(word_list("titles.txt"))
+    mods = alternation(word_list("title_modifiers.txt"))
+    parties = alternation(mapping("parties.tsv"))
     # A title, maybe with modifiers before it, maybe with a party word first.
     core = (rf"(?:(?P<party>{parties})\s+)?(?P<title>(?:(?:{mods})\s+)*(?:{titles}))"
             r"(?![\w\-])")
