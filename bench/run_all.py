@@ -27,7 +27,7 @@ DOC = BENCH.parent / "docs" / "performance.md"
 def commands(quick: bool, articles: int, rounds: int, copies: int) -> dict[str, list[str]]:
     py = [sys.executable]
     return {
-        "throughput": [*py, "bench/throughput.py", "--rounds", str(1 if quick else rounds)],
+        "throughput": [*py, "bench/throughput.py", "--rounds", str(2 if quick else rounds)],
         "scaling": [*py, "bench/scaling.py", "--copies", str(1 if quick else copies)],
         "store": [*py, "bench/store.py", "--articles", str(2000 if quick else articles)],
     }
@@ -66,7 +66,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--articles", type=int, default=100_000, help="articles in the store benchmark")
-    ap.add_argument("--rounds", type=int, default=3, help="rounds of the throughput benchmark")
+    ap.add_argument("--rounds", type=int, default=6, help="rounds of the throughput benchmark (in pairs)")
     ap.add_argument("--copies", type=int, default=2, help="variants per text in the scaling benchmark")
     ap.add_argument("--only", nargs="*", default=None)
     args = ap.parse_args()

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from .config import Settings
 from .errors import E
 from .models import Article, IngestError, Record
-from .nlp.extensions import setup_extensions
+from .nlp.extensions import remember_text, setup_extensions
 from .nlp.pipeline import load_pipeline, model_label
 from .prepare import Prepared, prepare
 from .record import to_record
@@ -88,6 +88,7 @@ def _process_batch(nlp: Language, label: str, batch: list[Item], settings: Setti
 def _make_doc(nlp: Language, prepared: Prepared) -> Doc:
     setup_extensions()
     doc = nlp.make_doc(prepared.text)
+    remember_text(doc, prepared.text)
     doc._.wc_captions = list(getattr(prepared, "captions_prepared", []) or [])
     if prepared.sentence_starts:
         # Text repair cut an over-long stretch: the parser keeps sentence starts set before it.

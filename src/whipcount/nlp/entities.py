@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -61,7 +62,10 @@ class EntityPatterns:
         union_heads = sorted(word_set("union_words.txt"))
         word = _title_cased_or_caps()
         self.matcher.add("HYPHEN_CAPS", [[_CAPS, {"ORTH": "-"}, _CAPS]])
-        self.matcher.add("LOCAL", [
+        # "Local 43" patterns start at every capitalised word: run only on Docs that say "Local".
+        self.local_matcher = Matcher(nlp.vocab)
+        self.local_words = frozenset(nlp.vocab.strings.add(w) for w in ("Local", "Locals"))
+        self.local_matcher.add("LOCAL", [
             [word, {"OP": "*", **word}, {"ORTH": {"IN": ["Local", "Locals"]}}, {"LIKE_NUM": True}],
             [_CAPS, {"ORTH": "-"}, _CAPS, {"ORTH": {"IN": ["Local", "Locals"]}}, {"LIKE_NUM": True}],
         ], greedy="LONGEST")
@@ -87,7 +91,10 @@ class EntityPatterns:
             if doc[end - 1].lower_ == "party":
                 start = _chapter_start(doc, start)
             yield Span(doc, start, end, label="ORG")
-        for match_id, start, end in self.matcher(doc):
+        matches = list(self.matcher(doc))
+        if not self.local_words.isdisjoint(doc.to_array(ORTH).tolist()):
+            matches += self.local_matcher(doc)
+        for match_id, start, end in matches:
             start = _skip_det(doc, start, end)
             if end - start < 1:
                 continue

@@ -8,9 +8,9 @@ other spaCy users: ``doc.spans["quotes"]``, ``doc.spans["endorsements"]``.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 
-from spacy.attrs import LEMMA
+from spacy.attrs import LEMMA, ORTH
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Facts
@@ -50,6 +50,13 @@ def text_of(doc: Doc) -> str:
     return str(text)
 
 
+def remember_text(doc: Doc, text: str) -> None:
+    """Keep ``text``, the string ``doc`` was tokenised from, as its :func:`text_of` (spaCy's
+    tokenizer keeps every character, so ``doc.text == text``; joining the tokens again costs
+    a Token object a word)."""
+    doc.user_data[_TEXT_KEY] = text
+
+
 _LEMMAS_KEY = "whipcount.lemmas"
 
 
@@ -84,3 +91,15 @@ def cues_by_sentence(doc: Doc, words: Container[str]) -> Iterator[tuple[Span, li
             j += 1
         if mine:
             yield sent, mine
+
+
+def tokens_spelled(doc: Doc, words: Iterable[str]) -> Iterator[Token]:
+    """The tokens of ``doc`` whose exact text is one of ``words``, in text order, found on the
+    array of word ids (no Token object for the others)."""
+    strings = doc.vocab.strings
+    wanted = {strings[w] for w in words}
+    if not wanted:
+        return
+    for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+        if orth in wanted:
+            yield doc[i]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+from collections.abc import Callable
 
 from spacy.attrs import LOWER
 from spacy.tokens import Token
@@ -26,12 +27,13 @@ LOGGER = logging.getLogger(__name__)
 _subject = subject_of
 
 
-def reported_candidates(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
-                        marked: list[_Cand]) -> list[tuple[Candidate, list[str]]]:
+def reported_candidates(d: _Doc, lex: QuoteLexicon, used_cues: set[int], marked: list[_Cand],
+                        keep: Callable[[Candidate], bool] | None = None) -> list[tuple[Candidate, list[str]]]:
     """The parse's (cue, content) candidates with their features, as the model sees them.
 
     Cues already used by a marked quote are left out, and so are contents that are mostly a
-    direct quote (that quote is attributed already).
+    direct quote (that quote is attributed already), and candidates ``keep`` turns down (their
+    features are not computed).
     """
     direct = sorted((c.start, c.end) for c in marked if c.kind == "direct" and c.parent is None)
     direct_starts = [a for a, _ in direct]
@@ -40,6 +42,8 @@ def reported_candidates(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
         if cand.source is not None and d.in_top_region(cand.source.idx) is not None:
             continue
         if _mostly_direct(direct, direct_starts, cand.start, cand.end):
+            continue
+        if keep is not None and not keep(cand):
             continue
         feats = features(cand, lex.verbs, d.in_top_region(cand.cue.idx) is not None, d.text)
         out.append((cand, feats))
@@ -58,12 +62,7 @@ def indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
     if model is None:
         return rules
     scored: list[_Cand] = []
-    for cand, feats in reported_candidates(d, lex, used_cues, marked):
-        if cand.source is None:
-            if not any(c.dep_ == "auxpass" for c in cand.cue.children):
-                continue  # only a passive ('it was reported that') may go without a source
-        elif not _agentive(cand.source, lex):
-            continue
+    for cand, feats in reported_candidates(d, lex, used_cues, marked, keep=lambda c: _may_speak(c, lex)):
         p = model.probability(feats)
         if p >= model.threshold:
             scored.append(_Cand(kind="indirect", start=cand.start, end=cand.end, cue=cand.cue,
@@ -76,6 +75,13 @@ def indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
             continue
         kept.append(c)
     return kept
+
+
+def _may_speak(cand: Candidate, lex: QuoteLexicon) -> bool:
+    """A source that could speak, or no source under a passive ('it was reported that')."""
+    if cand.source is None:
+        return any(c.dep_ == "auxpass" for c in cand.cue.children)
+    return _agentive(cand.source, lex)
 
 
 def _agentive(tok: Token, lex: QuoteLexicon) -> bool:

@@ -22,13 +22,15 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from spacy.attrs import ENT_TYPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..models import Facts, Organization, Person, Title
 from .descriptions import assign_descriptions
-from .extensions import get_facts, text_of
+from .entities import TITLE_LABEL
+from .extensions import get_facts, text_of, tokens_spelled
 from .lexicon import mapping, norm, word_set
 from .orgs import OrgFinder
 from .titles import TitleMatch, doc_titles, find_titles, is_title
@@ -120,8 +122,10 @@ class MentionFinder:
         names = _gender_table()
         stop = word_set("not_name_words.txt") | word_set("union_words.txt") | word_set("newspaper_words.txt")
         out: list[tuple[int, int, list[str]]] = []
-        for tok in doc:
-            if tok.ent_type_ != "TITLE" or tok.i + 2 >= len(doc) or doc[tok.i + 1].ent_type_ == "TITLE":
+        title = doc.vocab.strings[TITLE_LABEL]
+        for i in (i for i, kind in enumerate(doc.to_array(ENT_TYPE).tolist()) if kind == title):
+            tok = doc[i]
+            if tok.i + 2 >= len(doc) or doc[tok.i + 1].ent_type_ == "TITLE":
                 continue
             first = doc[tok.i + 1]
             if first.ent_type_ == "PERSON" or first.text.lower() not in names or not first.is_title:
@@ -204,12 +208,10 @@ class MentionFinder:
             for s, e in cl.mentions:
                 covered.update(range(s, e))
         text = text_of(doc)  # read once: Doc.text joins every token
-        for tok in doc:
+        for tok in tokens_spelled(doc, set(by_last) | set(by_first)):
             if tok.idx in covered or not tok.is_title:
                 continue
             word = tok.text
-            if word not in by_last and word not in by_first:
-                continue
             if tok.ent_type_ and tok.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):
                 continue
             ent = _ent_of(tok)

@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from ..models import Organization
 from .lexicon import jsonl, norm, table
-from .extensions import text_of
+from .extensions import text_of, tokens_spelled
 
 LOGGER = logging.getLogger(__name__)
 
@@ -153,9 +153,9 @@ class OrgFinder:
         if not single:
             return
         seen = {s for o in groups.values() for s, _ in o.mentions}
-        for tok in doc:
-            hit = single.get(tok.text)
-            if hit is None or tok.idx in seen or tok.ent_type_ in ("PERSON",):
+        for tok in tokens_spelled(doc, single):
+            hit = single[tok.text]
+            if tok.idx in seen or tok.ent_type_ in ("PERSON",):
                 continue
             if tok.ent_iob_ == "I":
                 continue
