@@ -119,6 +119,13 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # a colon frame whose verb is not a cue verb
         "The columnist David Auerbach went so far as to predict the worst: \u201cTwitter as we know it is over.\u201d",
         [("Twitter as we know it is over.", "Auerbach", "direct")]),
+    (   # a quote opening its paragraph after a paragraph that ends in a colon frame
+        "Former Gov. Ellen Marsh released the following statement:\n\n"
+        "\u201cOur thoughts are with the families tonight. We will rebuild.\u201d",
+        [("Our thoughts are with the families tonight. We will rebuild.", "Marsh", "direct")]),
+    (   # ... but a colon inside the previous paragraph's quote is not a frame
+        "\u201cHe said it plainly:\u201d\n\n\u201cWe will rebuild.\u201d",
+        [("He said it plainly:", None, "direct"), ("We will rebuild.", None, "direct")]),
     (   # a participle takes the source of the verb it hangs off
         "Senator Marco Rubio hit back on Sunday, saying that Christie cared more about his campaign.",
         [("Christie cared more about his campaign", "Rubio", "indirect")]),

@@ -166,6 +166,8 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
             cue, src = _speaker_after(d, after, post_hi, content, lex)
             if cue is None and pre_clause:
                 cue, src = _speaker_before(d, clause_lo, first.open_mark, lex)
+            elif cue is None and pre_lo == _para_start(text, first.open_mark):
+                cue, src = _speaker_of_colon_intro(d, pre_lo, prev_stop, lex)
             if src is not None:
                 cand.cue, cand.source, cand.confidence = cue, src, 0.9
                 if cue is not None:
@@ -387,6 +389,28 @@ def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
             if names:
                 return None, names[-1]
     return None, None
+
+
+def _speaker_of_colon_intro(d: _Doc, para_lo: int, prev_stop: MarkedRegion | None, lex: QuoteLexicon):
+    """A quote opening its paragraph after one that ends in a colon ('Clinton released the
+    following statement:'): the speaker of that last sentence, when it is not in a quote."""
+    intro_end = len(d.text[:para_lo].rstrip())
+    if not d.text[:intro_end].endswith(":"):
+        return None, None
+    lo = _para_start(d.text, intro_end - 1)
+    if prev_stop is not None:
+        stop = prev_stop.close_mark if prev_stop.close_mark is not None else prev_stop.end
+        if stop >= intro_end - 1:
+            return None, None  # the colon closes a quote: not a frame of the writer's
+        lo = max(lo, stop + 1)
+    m = None
+    for m in SENT_END.finditer(d.text[lo:intro_end]):
+        pass
+    lo += m.end() if m else 0
+    cue, src = _speaker_before(d, lo, intro_end, lex)
+    if src is None or d.in_top_region(src.idx) is not None:
+        return None, None
+    return cue, src
 
 
 def _speaker_in_sentence(d: _Doc, open_mark: int, after: int, lex: QuoteLexicon):
