@@ -6,11 +6,13 @@ Span and a Token object a match, a string set a lemma. Together they took a fift
 pipeline's time. The stand-ins keep the model's own components and data (they are disabled,
 not removed) and compute the same values over whole arrays:
 
-- :class:`FastAttributes` evaluates the ruler's patterns with numpy on the arrays of tags,
-  lowercase forms, dependencies and spaces read once (every pattern of the English models
-  tests only those, on one or two tokens; ``IN``, ``NOT_IN`` and ``REGEX`` included), pattern by
-  pattern in the ruler's own order (a later pattern overrides an earlier one on the same
-  token), and writes parts of speech, morphology, lemmas and tags back in one
+- :class:`FastAttributes` reads the arrays of tags, lowercase forms, dependencies and spaces
+  once (every pattern of the English models tests only those, on one or two tokens; ``IN``,
+  ``NOT_IN`` and ``REGEX`` included). One-token patterns depend on a token's own row of those
+  four values only: each distinct row is decided once and remembered, testing only the
+  patterns its word or tag can meet. The few two-token patterns are matched with numpy over
+  the arrays. Patterns apply in the ruler's own order (a later one overrides an earlier one on
+  the same token), and parts of speech, morphology, lemmas and tags are written back in one
   ``Doc.from_array``. A pattern it cannot evaluate makes it hand every Doc to the ruler.
 - :class:`FastLemmas` asks the lemmatizer once per (word, part of speech, morphology), the key
   of the lemmatizer's own cache, and writes the lemmas back in one ``Doc.from_array``; tokens that already have
@@ -114,11 +116,10 @@ class FastAttributes:
         except _Unsupported as exc:
             LOGGER.info("attribute ruler pattern %s: using the model's own ruler", exc)
             patterns, self.supported = [], False
-        # One-token alternatives depend on the token's own row only: they are decided once per
-        # distinct row and remembered. Longer ones are matched over the arrays, Doc by Doc.
+        # Longer alternatives are matched over the arrays, Doc by Doc; one-token alternatives
+        # are indexed by a value they require (a lowercase form, else a tag), so that a row is
+        # tested only against the alternatives its own values can meet.
         self.multi: list[tuple[int, list[list[list[Condition]]], int]] = []
-        # One-token alternatives, indexed by a value they require (a lowercase form, else a
-        # tag): a row is tested only against the alternatives its own values can meet.
         self._by_value: tuple[dict[int, list[tuple[int, list[Condition]]]], ...] = ({}, {})
         self._always: list[tuple[int, list[Condition]]] = []
         for attr_id, seqs, index in patterns:
