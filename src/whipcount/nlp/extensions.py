@@ -93,13 +93,17 @@ def cues_by_sentence(doc: Doc, words: Container[str]) -> Iterator[tuple[Span, li
             yield sent, mine
 
 
+def tokens_with(doc: Doc, attr: int, values: Container[int]) -> Iterator[Token]:
+    """The tokens of ``doc`` whose ``attr`` (a spaCy attribute id: ORTH, POS, ENT_TYPE, ...) is
+    one of ``values``, in text order, found on the attribute's array (no Token object for the
+    others)."""
+    for i, value in enumerate(doc.to_array(attr).tolist()):
+        if value in values:
+            yield doc[i]
+
+
 def tokens_spelled(doc: Doc, words: Iterable[str]) -> Iterator[Token]:
-    """The tokens of ``doc`` whose exact text is one of ``words``, in text order, found on the
-    array of word ids (no Token object for the others)."""
+    """The tokens of ``doc`` whose exact text is one of ``words``, in text order."""
     strings = doc.vocab.strings
     wanted = {strings[w] for w in words}
-    if not wanted:
-        return
-    for i, orth in enumerate(doc.to_array(ORTH).tolist()):
-        if orth in wanted:
-            yield doc[i]
+    return tokens_with(doc, ORTH, wanted) if wanted else iter(())

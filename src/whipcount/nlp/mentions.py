@@ -30,7 +30,7 @@ from spacy.util import filter_spans
 from ..models import Facts, Organization, Person, Title
 from .descriptions import assign_descriptions
 from .entities import TITLE_LABEL
-from .extensions import get_facts, text_of, tokens_spelled
+from .extensions import get_facts, text_of, tokens_spelled, tokens_with
 from .lexicon import mapping, norm, word_set
 from .orgs import OrgFinder
 from .titles import TitleMatch, doc_titles, find_titles, is_title
@@ -122,9 +122,7 @@ class MentionFinder:
         names = _gender_table()
         stop = word_set("not_name_words.txt") | word_set("union_words.txt") | word_set("newspaper_words.txt")
         out: list[tuple[int, int, list[str]]] = []
-        title = doc.vocab.strings[TITLE_LABEL]
-        for i in (i for i, kind in enumerate(doc.to_array(ENT_TYPE).tolist()) if kind == title):
-            tok = doc[i]
+        for tok in tokens_with(doc, ENT_TYPE, {doc.vocab.strings[TITLE_LABEL]}):
             if tok.i + 2 >= len(doc) or doc[tok.i + 1].ent_type_ == "TITLE":
                 continue
             first = doc[tok.i + 1]

@@ -24,7 +24,7 @@ from spacy.attrs import POS
 from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Token
 
-from .extensions import text_of
+from .extensions import text_of, tokens_with
 
 LOGGER = logging.getLogger(__name__)
 
@@ -131,10 +131,7 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
     take their source from the right ('..., said Proto').
     """
     out: list[Candidate] = []
-    for i, pos_id in enumerate(doc.to_array(POS).tolist()):
-        if pos_id not in _CONTENT_POS:  # only verbs and nouns take a content: skip the rest unread
-            continue
-        tok = doc[i]
+    for tok in tokens_with(doc, POS, _CONTENT_POS):  # only verbs and nouns take a content
         pos = tok.pos_
         if pos in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):
             if skip is not None and skip(tok):
