@@ -90,7 +90,8 @@ def parsed(paths: list[Path], cache: Path) -> dict[str, tuple[Any, Any, str]]:
     todo = []
     for p in paths:
         text = p.read_text(encoding="utf-8")
-        key = hashlib.sha1(text.encode()).hexdigest()[:16]
+        # keyed by the repaired text: a change to the text repair parses the article again
+        key = hashlib.sha1(prepare(text).text.encode()).hexdigest()[:16]
         f = cache / f"{p.stem}.{key}.bin"
         if f.exists():
             prep, raw, people, orgs = pickle.loads(f.read_bytes())

@@ -86,6 +86,8 @@ CHARS = [
     ("Hillary\u00a0Clinton", "Hillary Clinton"),
     ("9\u202fa.m. and 5\u2009p.m.", "9 a.m. and 5 p.m."),
     ("zero\u200bwidth\ufeff and soft\u00adhyphen", "zerowidth and softhyphen"),
+    # a direction mark pasted before a quote mark hides it from the quote scanner
+    ("\u202a\u201dWe will rebuild,\u201d\u200e said Ana Ruiz.", "\u201cWe will rebuild,\u201d said Ana Ruiz."),
     ("line one\r\nline two\rline three", "line one\nline two\nline three"),
     ("Jose\u0301 Pe\u0301rez", "José Pérez"),
     ("para\u2029next", "para\nnext"),
@@ -294,9 +296,9 @@ def test_dev_articles_fast_and_consistent(shared_dir: Path) -> None:
 # --------------------------------------------------------------------------- properties
 
 _QUOTE_CHARS = set("\"'`“”‘’")
-_REMOVED = set("\u200b\ufeff\u00ad\u2060")
+_REMOVED = set("\u200b\ufeff\u00ad\u2060\u202a\u200e")
 _ALPHABET = list("abT L.,;:!?()-0123456789\n \"'`“”‘’") + [
-    "\u00a0", "\u2009", "\u202f", "\u200b", "\ufeff", "\u00ad", "\u0301", "\u0308", "\r", "\u2028", "e", "A"]
+    "\u00a0", "\u2009", "\u202f", "\u200b", "\ufeff", "\u202a", "\u200e", "\u00ad", "\u0301", "\u0308", "\r", "\u2028", "e", "A"]
 _FRAGMENTS = ["Advertisement", "\nShare this:\n", "elections.The", "(l-r)", "U.S.", "''", "``", "Ned Lamont, ",
               "Photo: ", "Name Name: ", "us.“Lie", "’06", "rock ’n’ roll", "p.m.", "www.X.com", "\r\n", "\u1100\u1161"]
 _TEXTS = st.lists(st.one_of(st.sampled_from(_ALPHABET), st.sampled_from(_FRAGMENTS)), max_size=60).map("".join)

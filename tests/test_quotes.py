@@ -119,6 +119,21 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # a colon frame whose verb is not a cue verb
         "The columnist David Auerbach went so far as to predict the worst: \u201cTwitter as we know it is over.\u201d",
         [("Twitter as we know it is over.", "Auerbach", "direct")]),
+    (   # a colon frame whose verb hangs off an earlier verb: its own subject speaks
+        "Mayor Tom Greer praised the plan, but he gave the council a stern warning: "
+        "\u201cNo more delays on the bridge.\u201d",
+        [("No more delays on the bridge.", "Greer", "direct")]),
+    (   # a transcript line: a name and a colon, no verb
+        "Rep. Ana Ruiz (D-Conn.):\u201cWho signed the contract?\u201d",
+        [("Who signed the contract?", "Ruiz", "direct")]),
+    (   # a cue phrase with the source in the middle: 'as X put it,' / 'in X's words,'
+        "The audit found little to fault. As state auditor Lena Ortiz put it, "
+        "\u201capart from two late invoices, the books were clean.\u201d",
+        [("apart from two late invoices, the books were clean.", "Ortiz", "direct")]),
+    (
+        "The plant stayed open because, in Hal Brandt\u2019s words, "
+        "\u201cthe town would not survive without it.\u201d",
+        [("the town would not survive without it.", "Brandt", "direct")]),
     (   # a quote opening its paragraph after a paragraph that ends in a colon frame
         "Former Gov. Ellen Marsh released the following statement:\n\n"
         "\u201cOur thoughts are with the families tonight. We will rebuild.\u201d",

@@ -3,8 +3,8 @@
 The spaCy parser works on a repaired internal copy of the article text; everything it finds is
 mapped back to the original through :class:`Prepared`. The repairs:
 
-1. odd spaces (NBSP, thin, narrow, ideographic) become plain spaces; zero-width characters,
-   soft hyphens and the CR of CRLF are removed; a lone CR becomes LF;
+1. odd spaces (NBSP, thin, narrow, ideographic) become plain spaces; zero-width and direction
+   characters, soft hyphens and the CR of CRLF are removed; a lone CR becomes LF;
 2. Unicode NFC composition;
 3. scraper junk lines ("Advertisement", "Share this:", ...; regexes in
    ``nlp/data/junk_lines.txt``) are emptied, leaving their line break;
@@ -51,8 +51,11 @@ LOGGER = logging.getLogger(__name__)
 Edit = tuple[int, int, str]
 """Replace ``text[start:end]`` by ``replacement`` (``start == end``: insert; ``""``: delete)."""
 
-_ODD_CHARS = re.compile("[\r\u0085\u00a0\u00ad\u2000-\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]")
-_REMOVE = frozenset("\u00ad\u200b\u2060\ufeff")
+_ODD_CHARS = re.compile("[\r\u0085\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f\u2060\u2066-\u2069"
+                        "\u3000\ufeff]")
+# zero-width and direction marks ('\u202a\u201dThis is why ...' from pasted posts)
+_REMOVE = frozenset("\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                    "\u2060\u2066\u2067\u2068\u2069\ufeff")
 _TO_NEWLINE = frozenset("\u0085\u2028\u2029")
 
 

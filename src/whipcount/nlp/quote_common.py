@@ -98,6 +98,44 @@ def is_cue(tok: Token, lex: QuoteLexicon) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.verbs
 
 
+def phrase_cue(toks: list[Token], k: int, lex: QuoteLexicon) -> tuple[Token, Token, Token] | None:
+    """A cue phrase of ``data/cue_phrases.txt`` at ``toks[k]``: (its first word, source, last token).
+
+    ``toks`` are consecutive tokens of one Doc. The source is the object of the phrase's last word ('according to Filson', 'in the words
+    of the mayor'), or the noun phrase standing for a '*' when it hangs off a word of the
+    phrase ('in Forbes' words', 'as the prosecutor put it').
+    """
+    for phrase in lex.phrases:
+        if toks[k].lower_ != phrase[0]:
+            continue
+        j, words = k, []
+        src: Token | None = None
+        for word in phrase:
+            if j >= len(toks):
+                break
+            if word == "*":
+                src = toks[j]
+                while (src.head.i != src.i and src.head.left_edge.i == toks[j].i
+                       and src.head.lower_ not in phrase):
+                    src = src.head
+                j = max(t.i for t in src.subtree) - toks[0].i + 1
+                if j < len(toks) and toks[j].lower_ in ("'", "\u2019", "'s", "\u2019s"):
+                    j += 1  # a possessive mark the parse left outside the name
+                continue
+            if toks[j].lower_ != word:
+                break
+            words.append(toks[j])
+            j += 1
+        else:
+            if src is None:
+                src = next((c for c in words[-1].children if c.dep_ == "pobj"), None)
+                if src is not None:
+                    return toks[k], src, max(src.subtree, key=lambda t: t.i)
+            elif src.head in words:
+                return toks[k], src, words[-1]
+    return None
+
+
 def trim_span(d: DocIndex, toks: list[Token], keep_marks: bool = False) -> tuple[int, int] | None:
     """Character span of ``toks`` without a leading 'that', edge punctuation or marks."""
     while toks and (toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether", "if")

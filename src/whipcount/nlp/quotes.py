@@ -38,6 +38,7 @@ from .quote_common import MARKS, SENT_END, QuoteLexicon, load_quote_lexicon
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
 from .quote_common import is_cue as _is_cue
+from .quote_common import phrase_cue as _phrase_cue
 from .quote_common import trim_span as _trim_span
 from .quotemarks import MarkedRegion, scan_quotes
 from .reported import Candidate, subject_of
@@ -159,6 +160,8 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
                 and clause_lo == pre_lo and len(pre_clause.split()) <= 8
                 and cands and cands[-1].kind == "direct"):
             kind = "direct"  # the second half of '"...," Proto said, "..."'
+        elif kind == "partial" and pre_clause.endswith(",") and _phrase_frame(d, clause_lo, first.open_mark, lex):
+            kind = "direct"  # 'as the prosecutor put it, "apart from ..."'
 
         cand = _Cand(kind=kind, start=first.start, end=last.end, region=chain[0])
         is_title = len(chain) == 1 and looks_like_title(content, lex)
@@ -333,10 +336,9 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
     for k, tok in enumerate(toks):
         if tok.text in (".", "?", "!") or any(ch in tok.text for ch in "\u201c\""):
             break
-        if tok.text.lower() == "according" and k + 1 < len(toks) and toks[k + 1].lower_ == "to":
-            src = next((c for c in toks[k + 1].children if c.dep_ == "pobj"), None)
-            if src is not None:
-                return tok, src
+        found = _phrase_cue(toks, k, lex)
+        if found is not None:
+            return found[0], found[1]
         if not _is_cue(tok, lex):
             continue
         src = _subject(tok)
@@ -369,26 +371,52 @@ def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
     toks = d.tokens(lo, hi)[-PRE_TOKENS:]
     for k in range(len(toks) - 1, -1, -1):
         tok = toks[k]
-        if tok.lower_ == "according" and k + 1 < len(toks) and toks[k + 1].lower_ == "to":
-            src = next((c for c in toks[k + 1].children if c.dep_ == "pobj"), None)
-            if src is not None:
-                return tok, src
+        found = _phrase_cue(toks, k, lex)
+        if found is not None:
+            return found[0], found[1]
         if _is_cue(tok, lex):
             src = _subject(tok)
             if src is not None and src.idx < hi:
                 return tok, src
     if d.text[lo:hi].rstrip().endswith(":") and toks:
-        # 'Auerbach went so far as to say: "' / 'Skelly: "': the frame's subject, or its name
-        roots = [t for t in toks if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
-        if roots:
-            src = _subject(roots[-1])
-            if src is not None and src.idx < hi:
-                return roots[-1], src
-        elif len(toks) <= 5:
-            names = [t for t in toks if t.pos_ == "PROPN"]
-            if names:
-                return None, names[-1]
+        return _colon_frame_speaker(d, toks, hi)
     return None, None
+
+
+def _colon_frame_speaker(d: _Doc, toks: list[Token], hi: int):
+    """The speaker of a frame ending in a colon, when the frame has no cue verb.
+
+    'Auerbach went so far as to predict the worst:' and 'but he gave the Texan a
+    back-handed compliment:' give the subject of the verb the colon closes; a frame without
+    a verb ('Rep. Trey Gowdy (R-S.C.):', 'From Bush's Facebook post:', 'More from Jones:')
+    gives its last person's name.
+    """
+    k = max((j for j, t in enumerate(toks) if t.text == ":"), default=len(toks))
+    verb: Token | None = toks[k - 1] if k else None
+    while verb is not None and verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if verb is not None and verb.pos_ in ("VERB", "AUX") and toks[0].i <= verb.i < toks[-1].i:
+        while True:  # 'went so far as to predict the worst:': the subject of 'went'
+            src = _subject(verb)
+            if src is not None or verb.head.i == verb.i or verb.head.i < toks[0].i:
+                break
+            verb = verb.head
+        return (verb, src) if src is not None and src.idx < hi else (None, None)
+    if any(t.pos_ in ("VERB", "AUX") for t in toks) or len(toks) > 12:
+        return None, None
+    names = [t for t in toks if t.ent_type_ == "PERSON"] or [
+        t for t in toks if t.pos_ == "PROPN" and t.text[:1].isupper() and d.in_top_region(t.idx) is None]
+    return (None, names[-1]) if names else (None, None)
+
+
+def _phrase_frame(d: _Doc, lo: int, hi: int, lex: QuoteLexicon) -> bool:
+    """Whether a cue phrase ('in Forbes' words,', 'according to Reyes,') ends right before ``hi``."""
+    toks = d.tokens(lo, hi)[-PRE_TOKENS:]
+    for k in range(len(toks)):
+        found = _phrase_cue(toks, k, lex)
+        if found is not None:
+            return all(t.is_punct for t in toks if t.i > found[2].i)
+    return False
 
 
 def _speaker_of_colon_intro(d: _Doc, para_lo: int, prev_stop: MarkedRegion | None, lex: QuoteLexicon):
