@@ -101,9 +101,9 @@ def is_cue(tok: Token, lex: QuoteLexicon) -> bool:
 def phrase_cue(toks: list[Token], k: int, lex: QuoteLexicon) -> tuple[Token, Token, Token] | None:
     """A cue phrase of ``data/cue_phrases.txt`` at ``toks[k]``: (its first word, source, last token).
 
-    ``toks`` are consecutive tokens of one Doc. The source is the object of the phrase's last word ('according to Filson', 'in the words
-    of the mayor'), or the noun phrase standing for a '*' when it hangs off a word of the
-    phrase ('in Forbes' words', 'as the prosecutor put it').
+    ``toks`` are consecutive tokens of one Doc. The source is the object of the phrase's last
+    word ('according to Filson', 'in the words of the mayor'), or the noun phrase standing for
+    a '*' when it hangs off a word of the phrase ('in Forbes' words', 'as the prosecutor put it').
     """
     for phrase in lex.phrases:
         if toks[k].lower_ != phrase[0]:
