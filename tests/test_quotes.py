@@ -152,6 +152,14 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # a partial quote governed by the cue: the cue's complement is the (mixed) content
         "Councilman Rick Dunne called the budget \u201ca disgrace to this city.\u201d",
         [("the budget \u201ca disgrace to this city.\u201d", "Dunne", "mixed")]),
+    (   # ... only the words called: a clause conjoined to the cue stays out
+        "Mayor Ann Ruiz has called the levy \u201cunfair,\u201d and her staff has drafted a repeal.",
+        [("the levy \u201cunfair,\u201d", "Ruiz", "mixed")]),
+    (   # the parse lost the subject of 'said' (and took 'this week' for it): the name
+        # between the closing mark and the cue is the speaker
+        "\u201cWe would have lost the mill for good,\u201d Mr. Halvorsen, now 74 and retired in "
+        "Dayton, Ohio, said by telephone this week.",
+        [("We would have lost the mill for good,", "Halvorsen", "direct")]),
     (   # a title in quote marks is not speech
         "Dunne appeared on \u201cMeet the Press\u201d on Sunday.", []),
     (   # indirect speech with that
@@ -199,6 +207,41 @@ def test_pronoun_link_gives_weak_gender(nlp, text: str, pronoun: str, gender: st
     ent = resolver.entities[resolver.resolve(tok, start, start + len(pronoun))]
     assert ent.name == "Orlaith Brennock"
     assert (ent.gender, ent.gender_weak) == (gender, True)
+
+
+def _parsed(words: list[str], heads: list[int], deps: list[str], pos: list[str]):
+    """A Doc with a hand-made parse: the model's mistakes, reproduced exactly."""
+    import spacy
+    from spacy.tokens import Doc
+
+    return Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+
+
+def test_subject_nearest_the_cue() -> None:
+    """'"... [Ruiz] can be distant," Okafor said': a word of the quote hung on 'said' as a second
+    subject is not the speaker; the subject next to the verb is."""
+    from whipcount.nlp.reported import subject_of
+
+    doc = _parsed(["\u201c", "[", "Ruiz", "]", "can", "be", "distant", ",", "\u201d", "Okafor", "said", "."],
+                  [10, 2, 10, 2, 5, 10, 5, 10, 10, 10, 10, 10],
+                  ["punct", "punct", "nsubj", "punct", "aux", "ccomp", "acomp", "punct", "punct", "nsubj",
+                   "ROOT", "punct"],
+                  ["PUNCT", "PUNCT", "PROPN", "PUNCT", "AUX", "AUX", "ADJ", "PUNCT", "PUNCT", "PROPN", "VERB",
+                   "PUNCT"])
+    subject = subject_of(doc[10])
+    assert subject is not None and subject.text == "Okafor"
+
+
+def test_speaker_mention_stops_at_the_closing_mark() -> None:
+    """'... hunky-dory," Gene Sperling, ... said' with 'dory' parsed as a modifier of the name."""
+    from whipcount.nlp.quotes import _mention
+
+    doc = _parsed(["is", "hunky", "-", "dory", ",", "\u201d", "Gene", "Sperling", ",", "said"],
+                  [9, 3, 3, 7, 7, 7, 7, 0, 7, 9],
+                  ["ccomp", "amod", "punct", "amod", "punct", "punct", "compound", "attr", "punct", "ROOT"],
+                  ["AUX", "ADJ", "PUNCT", "ADJ", "PUNCT", "PUNCT", "PROPN", "PROPN", "PUNCT", "VERB"])
+    start, end = _mention(doc[7])
+    assert doc.text[start:end] == "Gene Sperling"
 
 
 def test_quote_fields(nlp) -> None:

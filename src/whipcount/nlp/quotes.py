@@ -269,6 +269,9 @@ def _continued_after_attribution(d: _Doc, a: _Cand, b: _Cand, gap: str) -> bool:
     return "\u2018" not in at and _SINGLE_QUOTED.search(at) is None
 
 
+_NOT_COMPLEMENT = frozenset({"conj", "cc", "parataxis", "advcl", "punct"})
+
+
 def _extend_partial(d: _Doc, cand: _Cand) -> None:
     """'called Trump a "pathological liar"': the reported part is the cue's words after it.
 
@@ -281,13 +284,21 @@ def _extend_partial(d: _Doc, cand: _Cand) -> None:
     inside = d.doc[min(d.token_at(cand.start), len(d.doc) - 1)]
     if cue not in inside.ancestors and inside.head != cue:
         return
-    toks = [t for t in cue.subtree if t.i > cue.i and t.dep_ not in ("prep", "advmod", "npadvmod")
-            or t.i > cue.i and any(cand.start <= x.idx < cand.end for x in t.subtree)]
+    toks: list[Token] = []
+    for c in cue.rights:
+        holds = any(cand.start <= x.idx < cand.end for x in c.subtree)
+        if c.dep_ in _NOT_COMPLEMENT and not holds:
+            continue  # 'and his administration has made ...': another clause, not the words called
+        if c.dep_ in ("prep", "advmod", "npadvmod") and not holds:
+            continue
+        toks.extend(c.subtree)
     sent = cue.sent  # Token.sent walks the sentence: look it up once, not once per token
     toks = [t for t in toks if sent.start <= t.i < sent.end]
     if not toks:
         return
     lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+    while hi + 1 < sent.end and d.doc[hi + 1].is_punct:
+        hi += 1  # the closing mark (and the comma before it) of a quote that ends the phrase
     span = _trim_span(d, list(d.doc[lo:hi + 1]), keep_marks=True)
     if span is None or span[0] > cand.start or span[1] < cand.end:
         return
@@ -342,7 +353,11 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
         if not _is_cue(tok, lex):
             continue
         src = _subject(tok)
-        if src is None or d.in_top_region(src.idx) is not None:
+        if src is None or src.ent_type_ in _TIME_ENTS or src.i > tok.i and k > 0:
+            # '," Mr. Daniloff, now 81 and retired in Cambridge, said this week': the parse
+            # lost the subject; the name between the closing mark and the cue is the speaker
+            src = _name_before_cue(toks[:k]) or src
+        if src is None or src.ent_type_ in _TIME_ENTS or d.in_top_region(src.idx) is not None:
             continue
         if not open_end:
             # "... end." Smith said the bill ... starts a new sentence of its own
@@ -364,6 +379,24 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
                     return tok, src
                 break
     return None, None
+
+
+_TIME_ENTS = frozenset({"DATE", "TIME"})
+
+
+def _name_before_cue(toks: list[Token]) -> Token | None:
+    """The first name or personal pronoun of the words between a closing mark and its cue."""
+    for tok in toks:
+        if tok.is_punct or tok.is_space:
+            continue
+        if tok.pos_ == "PRON" and tok.lower_ in ("he", "she", "they", "we", "i"):
+            return tok
+        if tok.pos_ == "PROPN" and tok.ent_type_ not in _TIME_ENTS and tok.text[:1].isupper():
+            while tok.dep_ in ("compound", "flat") and tok.head.i > tok.i and tok.head.pos_ == "PROPN":
+                tok = tok.head
+            return tok
+        return None  # '," the report, first published Monday, said': no name leads the frame
+    return None
 
 
 def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
@@ -542,10 +575,14 @@ def _mention(tok: Token) -> tuple[int, int]:
     for c in tok.lefts:
         if c.dep_ in ("compound", "det", "poss", "amod", "flat", "nmod", "nummod"):
             lo = min(lo, c.left_edge.i)
+    doc = tok.doc
+    for j in range(tok.i - 1, lo - 1, -1):
+        if doc[j].is_quote or doc[j].text in ",;:()[]":
+            lo = j + 1  # 'hunky-dory," Gene Sperling': the quote's last words are not the name's
+            break
     for c in tok.rights:
         if c.dep_ in ("compound", "flat") and c.i == hi + 1:
             hi = c.i
-    doc = tok.doc
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
 

@@ -58,9 +58,11 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
     X', 'refused to say', 'X and denied'), that verb's source; for '..., saying' on a noun, the
     noun. With ``inverted``, also 'said Robert Proto' (a name or pronoun right of the cue).
     """
-    for c in tok.children:
-        if c.dep_ in ("nsubj", "csubj"):
-            return c
+    # the subject nearest the verb: in '"... [Clinton] can be ...," Kilfoyle said' the parse
+    # may hang a word of the quote on the verb as a second subject
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+    if subjects:
+        return min(subjects, key=lambda c: abs(c.i - tok.i))
     for c in tok.children:
         if c.dep_ == "agent":
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
