@@ -168,6 +168,9 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # clause first, speaker after
         "The vote was rigged from the start, Tom Alvarez said on Tuesday.",
         [("The vote was rigged from the start", "Alvarez", "indirect")]),
+    (   # a closing aside of the writer's (', which ...') is not part of what was said
+        "Senator Lydia Marsh said the plan would hurt dairy farmers in Polk County, which voted for her twice.",
+        [("the plan would hurt dairy farmers in Polk County", "Marsh", "indirect")]),
     (   # according to
         "Turnout fell by a third in the city, according to Paula Brandt, the county clerk.",
         [("Turnout fell by a third in the city", "Brandt", "indirect")]),

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 
 from .coref import read_table
 from .quotemarks import MarkedRegion
+from .reported import cut_trailing_aside
 
 LOGGER = logging.getLogger(__name__)
 
@@ -137,7 +138,10 @@ def phrase_cue(toks: list[Token], k: int, lex: QuoteLexicon) -> tuple[Token, Tok
 
 
 def trim_span(d: DocIndex, toks: list[Token], keep_marks: bool = False) -> tuple[int, int] | None:
-    """Character span of ``toks`` without a leading 'that', edge punctuation or marks."""
+    """Character span of ``toks`` without a leading 'that', edge punctuation or marks, or a
+    closing aside (:func:`~whipcount.nlp.reported.cut_trailing_aside`)."""
+    if not keep_marks:
+        toks = cut_trailing_aside(toks)
     while toks and (toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether", "if")
                     or toks[0].is_punct and not (keep_marks and toks[0].text[:1] in MARKS)
                     or toks[0].is_space):

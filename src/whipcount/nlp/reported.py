@@ -102,6 +102,27 @@ def _noun_source(tok: Token) -> Token | None:
     return None
 
 
+_ASIDE_WORDS = frozenset({"which", "who", "whom", "whose"})
+
+
+def cut_trailing_aside(toks: list[Token]) -> list[Token]:
+    """Contiguous content tokens without a closing aside of the writer's: ', which ...',
+    ', who ...' (a non-restrictive relative clause that runs to the end of the content)."""
+    if len(toks) < 4:
+        return toks
+    last = toks[-1].i
+    first = toks[0].i
+    doc = toks[0].doc
+    for t in toks[2:]:
+        if t.dep_ != "relcl":
+            continue
+        lead = t.left_edge
+        if lead.lower_ in _ASIDE_WORDS and lead.i - 1 > first and doc[lead.i - 1].text == "," \
+                and t.right_edge.i >= last - 1:
+            return [x for x in toks if x.i < lead.i - 1]
+    return toks
+
+
 def _trim(toks: list[Token]) -> list[Token]:
     while toks and (toks[0].dep_ == "mark" and toks[0].lower_ in LEAD_MARKS
                     or toks[0].is_punct and toks[0].text[:1] not in MARKS or toks[0].is_space):
@@ -114,7 +135,7 @@ def _trim(toks: list[Token]) -> list[Token]:
 
 def _make(cue: Token, comp: Token | None, dep: str, toks: list[Token], source: Token | None,
           front: bool = False) -> Candidate | None:
-    toks = _trim(toks)
+    toks = _trim(cut_trailing_aside(toks))
     if len(toks) < 2:
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
