@@ -171,6 +171,13 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # a closing aside of the writer's (', which ...') is not part of what was said
         "Senator Lydia Marsh said the plan would hurt dairy farmers in Polk County, which voted for her twice.",
         [("the plan would hurt dairy farmers in Polk County", "Marsh", "indirect")]),
+    (   # an attribution set off inside the clause it reports: the whole clause is the content
+        "Mayor Tessa Grant spoke after the vote. The goal, she said, is to reopen the bridge before "
+        "the winter storms arrive.",
+        [("The goal, she said, is to reopen the bridge before the winter storms arrive", "Grant", "indirect")]),
+    (
+        "In a merger, Okafor said, the county would keep its own school board.",
+        [("In a merger, Okafor said, the county would keep its own school board", "Okafor", "indirect")]),
     (   # according to
         "Turnout fell by a third in the city, according to Paula Brandt, the county clerk.",
         [("Turnout fell by a third in the city", "Brandt", "indirect")]),

@@ -20,7 +20,7 @@ from .extensions import lower_lemmas
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
 from .quote_common import QuoteLexicon, is_cue as _is_cue, trim_span as _trim_span
-from .reported import Candidate, candidates, features, load_model, subject_of
+from .reported import Candidate, candidates, features, framed_clause, load_model, subject_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -134,12 +134,10 @@ def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
         return None
     comps = [c for c in tok.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and cls == "commit")]
     span = None
-    if tok.dep_ == "parataxis" and tok.head.i < tok.i:
-        # "CLAUSE, Proto said, ..." : the clause is the head's words before the attribution
-        left = tok.left_edge.i
-        sent = tok.sent
-        toks = [t for t in tok.head.subtree if sent.start <= t.i < left]
-        span = _trim_span(d, toks)
+    framed = framed_clause(tok)
+    if framed is not None:
+        # "CLAUSE, Proto said, ..." / "The goal, he said, is ...": the clause the attribution frames
+        span = _trim_span(d, framed)
     elif comps:
         comp = comps[0]
         toks = [t for t in comp.subtree if not (tok.i <= t.i < tok.i + 1)]

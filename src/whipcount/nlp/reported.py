@@ -95,6 +95,28 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
     return None
 
 
+def framed_clause(cue: Token) -> list[Token] | None:
+    """The words an attribution set off by commas frames, for a cue parsed as parataxis.
+
+    'CLAUSE, Proto said, ...': the head clause's words before the attribution; 'The goal, he
+    said, is to forge a truce' and 'In a merger, he said, the brand would survive': the whole
+    clause it interrupts (the attribution inside the span, as annotators mark it); 'He said,
+    the brand would survive': the clause after it.
+    """
+    if cue.dep_ != "parataxis":
+        return None
+    head, sent = cue.head, cue.sent
+    left, right = cue.left_edge.i, cue.right_edge.i
+    words = [t for t in head.subtree if sent.start <= t.i < sent.end]
+    before = [t for t in words if t.i < left]
+    if head.i < cue.i:
+        return before
+    after = [t for t in words if t.i > right]
+    if not after:
+        return None
+    return before + after
+
+
 def _noun_source(tok: Token) -> Token | None:
     for c in tok.children:
         if c.dep_ == "poss":
@@ -161,11 +183,9 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 continue
             inv = tok.lemma_.lower() in speech and tok.tag_ in ("VBD", "VBZ", "VBP")
             src = subject_of(tok, inverted=inv)
-            if tok.dep_ == "parataxis" and tok.head.i < tok.i:
-                left = tok.left_edge.i
-                sent = tok.sent
-                toks = [t for t in tok.head.subtree if sent.start <= t.i < left]
-                c = _make(tok, tok.head, "parataxis", toks, src, front=True)
+            framed = framed_clause(tok)
+            if framed is not None:
+                c = _make(tok, tok.head, "parataxis", framed, src, front=True)
                 if c is not None:
                     out.append(c)
             for ch in tok.children:
