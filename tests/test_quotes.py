@@ -219,12 +219,48 @@ def test_pronoun_link_gives_weak_gender(nlp, text: str, pronoun: str, gender: st
     assert (ent.gender, ent.gender_weak) == (gender, True)
 
 
-def _parsed(words: list[str], heads: list[int], deps: list[str], pos: list[str]):
+def _parsed(words: list[str], heads: list[int], deps: list[str], pos: list[str],
+            ents: list[str] | None = None, lemmas: list[str] | None = None):
     """A Doc with a hand-made parse: the model's mistakes, reproduced exactly."""
     import spacy
     from spacy.tokens import Doc
 
-    return Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    return Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents,
+               lemmas=lemmas or [w.lower() for w in words])
+
+
+def test_subject_lost_in_apposition() -> None:
+    """'As part of his plea, Marcel Lazar, 44, said he ...' parsed with the name as an appositive
+    of 'plea' and no subject on 'said': the last name before the comma is the source."""
+    from whipcount.nlp.reported import subject_of
+
+    doc = _parsed(["As", "part", "of", "his", "plea", ",", "Marcel", "Lazar", ",", "44", ",", "said", "he", "left"],
+                  [11, 0, 1, 4, 2, 4, 7, 4, 7, 7, 7, 11, 13, 11],
+                  ["prep", "pobj", "prep", "poss", "pobj", "punct", "compound", "appos", "punct", "appos", "punct",
+                   "ROOT", "nsubj", "ccomp"],
+                  ["ADP", "NOUN", "ADP", "PRON", "NOUN", "PUNCT", "PROPN", "PROPN", "PUNCT", "NUM", "PUNCT", "VERB",
+                   "PRON", "VERB"],
+                  ents=["O", "O", "O", "O", "O", "O", "B-PERSON", "I-PERSON", "O", "B-DATE", "O", "O", "O", "O"])
+    subject = subject_of(doc[11])
+    assert subject is not None and subject.text == "Lazar"
+
+
+def test_complement_after_the_cue_first() -> None:
+    """'Jeffrey Salkin, a rabbi helping, said he was alarmed' with 'rabbi' parsed as a verb: the
+    clause before 'said' is the misparsed subject phrase, the one after is what was said."""
+    from whipcount.nlp.indirect import _reported_clause
+    from whipcount.nlp.quote_common import DocIndex, load_quote_lexicon
+
+    doc = _parsed(["Jeffrey", "Salkin", ",", "a", "rabbi", "helping", ",", "said", "he", "was", "alarmed", "."],
+                  [1, 4, 1, 4, 7, 4, 7, 7, 9, 7, 9, 7],
+                  ["compound", "nsubj", "punct", "det", "ccomp", "xcomp", "punct", "ROOT", "nsubj", "ccomp", "acomp",
+                   "punct"],
+                  ["PROPN", "PROPN", "PUNCT", "DET", "VERB", "VERB", "PUNCT", "VERB", "PRON", "AUX", "ADJ", "PUNCT"],
+                  ents=["B-PERSON", "I-PERSON"] + ["O"] * 10,
+                  lemmas=["Jeffrey", "Salkin", ",", "a", "rabbi", "help", ",", "say", "he", "be", "alarmed", "."])
+    cand = _reported_clause(DocIndex(doc, [], doc.text), doc[7], load_quote_lexicon())
+    assert cand is not None and doc.text[cand.start:cand.end] == "he was alarmed"
+    assert cand.source is not None and cand.source.text == "Salkin"
 
 
 def test_subject_nearest_the_cue() -> None:

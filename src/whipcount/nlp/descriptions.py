@@ -150,17 +150,17 @@ def _own_subject(doc: Doc, facts: Facts, start: int) -> set[str]:
         return set()
     tok = span[0].head  # "the" -> its noun
     for _ in range(4):
-        if tok.dep_ in ("nsubj", "nsubjpass") or tok.head is tok:
+        if tok.dep_ in ("nsubj", "nsubjpass") or tok.head.i == tok.i:
             return set()
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):
             break
     subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     for _ in range(3):  # "Bush ... announcing that he will not endorse ...": he is Bush
-        if subj is None or subj.lower_ not in ("he", "she") or tok.head is tok:
+        if subj is None or subj.lower_ not in ("he", "she") or tok.head.i == tok.i:
             break
         tok = tok.head
-        while tok.head is not tok and tok.pos_ not in ("VERB", "AUX"):
+        while tok.head.i != tok.i and tok.pos_ not in ("VERB", "AUX"):
             tok = tok.head
         subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), subj)
     if subj is None:

@@ -413,7 +413,7 @@ class EndorsementFinder:
                     return verb.head
                 if s.lower_ == "it" and verb.lemma_ == "be" and any(c.dep_ in ("acomp", "attr") for c in verb.children):
                     # "Gore insisted it was premature to back Clinton": "it" stands for the clause
-                    if verb.dep_ in ("ccomp", "conj", "advcl") and verb.head is not verb:
+                    if verb.dep_ in ("ccomp", "conj", "advcl") and verb.head.i != verb.i:
                         verb = verb.head
                         continue
                     return None
@@ -422,13 +422,13 @@ class EndorsementFinder:
                 return child(verb.head, ("poss",))  # "his intention to vote for Clinton"
             if verb.dep_ in ("acl", "relcl"):
                 noun = verb.head
-                if noun.dep_ == "pobj" and noun.head.lower_ in ("among", "of", "like") and noun.head.head is not noun:
+                if noun.dep_ == "pobj" and noun.head.lower_ in ("among", "of", "like") and noun.head.head.i != noun.i:
                     # "A, B and C were among the unions endorsing X"
                     outer = child(noun.head.head, _SUBJ)
                     if outer is not None:
                         return outer
                 return noun
-            if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp", "acomp") and verb.head is not verb:
+            if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp", "acomp") and verb.head.i != verb.i:
                 verb = verb.head
                 continue
             return None
@@ -467,7 +467,7 @@ class EndorsementFinder:
                 tok.head.head.lemma_.lower() in self.say_verbs:
             # "Sanders ... said he would campaign with him": he is who said it
             sayer = self._subject(tok.head.head)
-            if sayer is not None and sayer is not tok:
+            if sayer is not None and sayer.i != tok.i:
                 ms = [x for x in phrase_entities(index, doc, sayer, examples=False) if x.is_person]
                 if len(ms) == 1:
                     return ms, None
@@ -492,7 +492,7 @@ class EndorsementFinder:
         if tok.lower_ in ("they", "them") and tok.head.dep_ in ("advcl", "conj", "ccomp"):
             # "A, B and C remain on the sidelines, though they may endorse X": they = A, B and C
             outer = child(tok.head.head, _SUBJ)
-            if outer is not None and outer is not tok:
+            if outer is not None and outer.i != tok.i:
                 ms = [x for x in phrase_entities(index, doc, outer)
                       if text_of(doc)[x.start:x.end].lower() not in self.member_plurals]
                 if not ms:

@@ -133,6 +133,8 @@ def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
     if src is None or src.dep_ == "expl" or src.lower_ in ("it",) and cls == "speech":
         return None
     comps = [c for c in tok.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and cls == "commit")]
+    # a complement after the cue first: a clause before it may be a misparsed subject phrase
+    comps.sort(key=lambda c: c.i < tok.i)
     span = None
     framed = framed_clause(tok)
     if framed is not None:

@@ -41,7 +41,7 @@ from .quote_common import is_cue as _is_cue
 from .quote_common import phrase_cue as _phrase_cue
 from .quote_common import trim_span as _trim_span
 from .quotemarks import MarkedRegion, scan_quotes
-from .reported import Candidate, subject_of
+from .reported import TIME_ENTS, Candidate, leading_name, subject_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -353,11 +353,11 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
         if not _is_cue(tok, lex):
             continue
         src = _subject(tok)
-        if src is None or src.ent_type_ in _TIME_ENTS or src.i > tok.i and k > 0:
+        if src is None or src.ent_type_ in TIME_ENTS or src.i > tok.i and k > 0:
             # '," Mr. Daniloff, now 81 and retired in Cambridge, said this week': the parse
             # lost the subject; the name between the closing mark and the cue is the speaker
-            src = _name_before_cue(toks[:k]) or src
-        if src is None or src.ent_type_ in _TIME_ENTS or d.in_top_region(src.idx) is not None:
+            src = leading_name(toks[:k]) or src
+        if src is None or src.ent_type_ in TIME_ENTS or d.in_top_region(src.idx) is not None:
             continue
         if not open_end:
             # "... end." Smith said the bill ... starts a new sentence of its own
@@ -379,24 +379,6 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
                     return tok, src
                 break
     return None, None
-
-
-_TIME_ENTS = frozenset({"DATE", "TIME"})
-
-
-def _name_before_cue(toks: list[Token]) -> Token | None:
-    """The first name or personal pronoun of the words between a closing mark and its cue."""
-    for tok in toks:
-        if tok.is_punct or tok.is_space:
-            continue
-        if tok.pos_ == "PRON" and tok.lower_ in ("he", "she", "they", "we", "i"):
-            return tok
-        if tok.pos_ == "PROPN" and tok.ent_type_ not in _TIME_ENTS and tok.text[:1].isupper():
-            while tok.dep_ in ("compound", "flat") and tok.head.i > tok.i and tok.head.pos_ == "PROPN":
-                tok = tok.head
-            return tok
-        return None  # '," the report, first published Monday, said': no name leads the frame
-    return None
 
 
 def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):

@@ -69,7 +69,7 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
             if pobj is not None:
                 return pobj
     head = tok.head
-    if head is not tok and depth < 3:
+    if head.i != tok.i and depth < 3:
         # a conjunct takes its head's subject only with a real coordination ('said X and denied Y')
         coordinated = tok.dep_ == "xcomp" or any(c.dep_ == "cc" for c in head.children) \
             or any(c.dep_ == "cc" for c in tok.children)
@@ -83,6 +83,12 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
                 return found
         elif tok.dep_ == "acl" and tok.tag_ == "VBG" and head.pos_ in ("PROPN", "NOUN") and head.i < tok.i:
             return head
+    if tok.dep_ == "ROOT" and tok.i > tok.sent.start + 1 and tok.doc[tok.i - 1].text == ",":
+        # 'Jeffrey Salkin, a Hollywood, Fla., rabbi helping ..., said he ...': the parse lost
+        # the subject in the apposition; the last name before the comma is the speaker
+        found = _name_before(tok)
+        if found is not None:
+            return found
     if not inverted:
         return None
     # inverted attribution: "said Robert Proto, president of ..."
@@ -92,6 +98,36 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.pos_ == "PROPN":
         return nxt
+    return None
+
+
+TIME_ENTS = frozenset({"DATE", "TIME"})
+
+
+def _name_before(tok: Token) -> Token | None:
+    """The nearest person (or organisation) named before ``tok`` in its sentence: the last word
+    of the name, outside the prepositional phrases ('As part of his plea, Marcel Lazar, 44,')."""
+    for t in reversed(tok.doc[tok.sent.start:tok.i]):
+        if t.is_quote:
+            return None
+        if t.ent_type_ in ("PERSON", "ORG"):  # read right to left: the name's last word
+            return None if t.dep_ == "pobj" else t
+    return None
+
+
+def leading_name(toks: list[Token]) -> Token | None:
+    """The name or personal pronoun that ``toks`` start with (punctuation skipped), if any:
+    '," Mr. Daniloff, now 81 and retired in Cambridge, said' gives 'Daniloff'."""
+    for tok in toks:
+        if tok.is_punct or tok.is_space:
+            continue
+        if tok.pos_ == "PRON" and tok.lower_ in ("he", "she", "they", "we", "i"):
+            return tok
+        if tok.pos_ == "PROPN" and tok.ent_type_ not in TIME_ENTS and tok.text[:1].isupper():
+            while tok.dep_ in ("compound", "flat") and tok.head.i > tok.i and tok.head.pos_ == "PROPN":
+                tok = tok.head
+            return tok
+        return None  # '," the report, first published Monday, said': no name leads the frame
     return None
 
 
@@ -279,7 +315,7 @@ def features(c: Candidate, lexicon: dict[str, str], in_quote: bool = False,
     text = (text_of(cue.doc) if doc_text is None else doc_text)[c.start:c.end]
     if any(ch in text for ch in "\"\u201c\u201d"):
         feats.append("QM")
-    if cue.head is not cue and cue.dep_ in ("xcomp", "ccomp", "conj"):
+    if cue.head.i != cue.i and cue.dep_ in ("xcomp", "ccomp", "conj"):
         feats.append(f"HL:{cue.head.lemma_.lower()}|{cue.dep_}")
     return feats
 
