@@ -200,6 +200,26 @@ def test_quotes(nlp, text: str, expected: list[Q]) -> None:
     assert got == expected
 
 
+DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
+    # (text, [(direct quote, speaker's last name)]): who says the quotes, whatever else is found
+    (   # a speech verb's own frame after a comma makes a capitalised quote direct; the
+        # participle hangs under the quote's verb in the parse, so its source is the clause's subject
+        "The lights went out twice.\n\nMayor Tessa Grant seemed ready to joke about the outage at the "
+        "fairgrounds, telling the crowd, \u201cSome of you brought candles, have you noticed that?\u201d",
+        [("Some of you brought candles, have you noticed that?", "Grant")]),
+    (   # 'telling reporters, "': the object of a participle is the audience, not the speaker
+        "Senator Ruth Okafor seemed eager to move on from the vote in Ames, telling reporters, "
+        "\u201cSome people get carried away, you know that?\u201d",
+        [("Some people get carried away, you know that?", "Okafor")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", DIRECT_SPEAKERS)
+def test_direct_speakers(nlp, text: str, expected: list[tuple[str, str | None]]) -> None:
+    _, quotes = quotes_of(nlp, text)
+    assert [(q.text, last_word(q.speaker)) for q in quotes if q.kind == "direct"] == expected
+
+
 @pytest.mark.parametrize("text, pronoun, gender", [
     # one "he" linked to a person of unknown gender is evidence, not proof: a later "she" may
     # still mean her (Loretta Lynch, PolNeAR dev, was taken for a man after one such link)

@@ -162,6 +162,8 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
             kind = "direct"  # the second half of '"...," Proto said, "..."'
         elif kind == "partial" and pre_clause.endswith(",") and _phrase_frame(d, clause_lo, first.open_mark, lex):
             kind = "direct"  # 'as the prosecutor put it, "apart from ..."'
+        elif kind == "partial" and pre_clause.endswith(",") and _speech_frame(d, clause_lo, first.open_mark, content, lex):
+            kind = "direct"  # '..., telling the crowd, "Some people ..."'
 
         cand = _Cand(kind=kind, start=first.start, end=last.end, region=chain[0])
         is_title = len(chain) == 1 and looks_like_title(content, lex)
@@ -390,7 +392,10 @@ def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
         if found is not None:
             return found[0], found[1]
         if _is_cue(tok, lex):
-            src = _subject(tok)
+            # 'said Proto: "' reads a source after the verb; 'telling reporters, "' does not
+            src = _subject(tok, inverted=tok.tag_ in _FINITE)
+            if (src is None or src.idx >= hi) and tok.tag_ == "VBG" and k and toks[k - 1].text == ",":
+                src = _clause_subject_before(toks[:k - 1])
             if src is not None and src.idx < hi:
                 return tok, src
     if d.text[lo:hi].rstrip().endswith(":") and toks:
@@ -422,6 +427,39 @@ def _colon_frame_speaker(d: _Doc, toks: list[Token], hi: int):
     names = [t for t in toks if t.ent_type_ == "PERSON"] or [
         t for t in toks if t.pos_ == "PROPN" and t.text[:1].isupper() and d.in_top_region(t.idx) is None]
     return (None, names[-1]) if names else (None, None)
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def _clause_subject_before(toks: list[Token]) -> Token | None:
+    """'Clinton seemed ready to riff on it, telling the crowd, "..."' parsed with 'telling'
+    under the quote's verb: the subject of the nearest verb before the participle's comma."""
+    for t in reversed(toks):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass"):
+            src = _subject(t, inverted=False)
+            if src is not None and src.i < t.i:
+                return src
+    return None
+
+
+def _speech_frame(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon) -> bool:
+    """Whether a capitalised quote follows a speech verb's own comma-set frame: 'Clinton seemed
+    ready to riff on it, telling the crowd, "Some ..."' (the frame after the last comma holds
+    the verb, a few words before the mark)."""
+    body = content.lstrip(" .…[(-—–" + MARKS)
+    if not body[:1].isupper():
+        return False
+    toks = [t for t in d.tokens(lo, hi) if not t.is_space]
+    if len(toks) < 2 or toks[-1].text != ",":
+        return False
+    frame: list[Token] = []
+    for t in reversed(toks[:-1]):
+        if t.text in (",", ";", ":") or any(ch in t.text for ch in MARKS):
+            break
+        frame.insert(0, t)
+    return 0 < len(frame) <= 5 and any(
+        _is_cue(t, lex) and lex.verbs.get(t.lemma_.lower()) == "speech" for t in frame)
 
 
 def _phrase_frame(d: _Doc, lo: int, hi: int, lex: QuoteLexicon) -> bool:
