@@ -191,7 +191,8 @@ def main() -> int:
     p = tp_a / n_pred if n_pred else 0
     r = tp_a / n_gold if n_gold else 0
     print(f"gold={n_gold} pred={n_pred} content P={tp_c / max(n_pred, 1):.3f} R={tp_c / max(n_gold, 1):.3f}"
-          f" | attribution P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}")
+          f" | attribution P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}"
+          f" ({tp_a} right of {n_pred} predicted)")
     for label, sub in (("direct", True), ("indirect", False)):
         _, ng, tc, ta = scorer.score(gold, preds, sub)
         print(f"  recall {label}: content={tc / max(ng, 1):.3f} attribution={ta / max(ng, 1):.3f} (gold={ng})")
