@@ -200,6 +200,21 @@ def test_quotes(nlp, text: str, expected: list[Q]) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize("text,sentences", [
+    # a paragraph break always ends a sentence (the parser ran these three together)
+    ("Rep. Ann Ruiz put it plainly at the hearing:\n\n\u201cThe levy is dead.\u201d\n\nThe committee then "
+     "adjourned until March, and Ruiz left without taking questions.",
+     ["Rep. Ann Ruiz put it plainly at the hearing:", "\u201cThe levy is dead.\u201d",
+      "The committee then adjourned until March, and Ruiz left without taking questions."]),
+    # a caption on its own line before the story
+    ("Mayor Tessa Grant at the fairgrounds\nThe mayor spoke for an hour.",
+     ["Mayor Tessa Grant at the fairgrounds", "The mayor spoke for an hour."]),
+    ("No break here. Two sentences.", ["No break here.", "Two sentences."]),
+])
+def test_paragraph_breaks_start_sentences(nlp, text: str, sentences: list[str]) -> None:
+    assert [s.text.strip() for s in nlp(text).sents] == sentences
+
+
 DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
     # (text, [(direct quote, speaker's last name)]): who says the quotes, whatever else is found
     (   # a speech verb's own frame after a comma makes a capitalised quote direct; the

@@ -28,7 +28,7 @@ FACTORIES: dict[str, str] = {
 
 def register_components() -> None:
     """Import the component modules so their ``@Language.factory`` registrations run."""
-    from . import endorsements, entities, fastpath, mentions, quotes, stances  # noqa: F401
+    from . import endorsements, entities, fastpath, mentions, paragraphs, quotes, stances  # noqa: F401
 
 
 def build_pipeline(model: str = DEFAULT_MODEL,
@@ -45,6 +45,8 @@ def build_pipeline(model: str = DEFAULT_MODEL,
     from .fastpath import use_fast_path
 
     use_fast_path(nlp)  # the model's attribute ruler and lemmatizer, same output, less time
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("whipcount_paragraphs", before="parser")
     before = "ner" if "ner" in nlp.pipe_names else None
     nlp.add_pipe("whipcount_entities", before=before) if before else nlp.add_pipe("whipcount_entities")
     for name in components:
