@@ -88,10 +88,13 @@ def parsed(paths: list[Path], cache: Path) -> dict[str, tuple[Any, Any, str]]:
     vocab = spacy.blank("en").vocab
     out: dict[str, tuple[Any, Any, str]] = {}
     todo = []
+    nlp = load_pipeline(components=("mentions",))
+    pipes = ",".join(nlp.pipe_names)
     for p in paths:
         text = p.read_text(encoding="utf-8")
-        # keyed by the repaired text: a change to the text repair parses the article again
-        key = hashlib.sha1(prepare(text).text.encode()).hexdigest()[:16]
+        # keyed by the repaired text and the pipeline's components: a change to the text repair
+        # or a component added before the parser parses the article again
+        key = hashlib.sha1((pipes + "\0" + prepare(text).text).encode()).hexdigest()[:16]
         f = cache / f"{p.stem}.{key}.bin"
         if f.exists():
             prep, raw, people, orgs = pickle.loads(f.read_bytes())
@@ -102,7 +105,6 @@ def parsed(paths: list[Path], cache: Path) -> dict[str, tuple[Any, Any, str]]:
         else:
             todo.append((p, text, f))
     if todo:
-        nlp = load_pipeline(components=("mentions",))
         for p, text, f in todo:
             prep = prepare(text)
             doc = nlp.make_doc(prep.text)
