@@ -178,6 +178,12 @@ CASES: list[tuple[str, list[Q]]] = [
     (
         "In a merger, Okafor said, the county would keep its own school board.",
         [("In a merger, Okafor said, the county would keep its own school board", "Okafor", "indirect")]),
+    (   # 'issued a statement saying': the issuer is the source, not the statement ...
+        "Senator Ruth Okafor issued a statement Tuesday saying the levy was unfair to farmers.",
+        [("the levy was unfair to farmers", "Okafor", "indirect")]),
+    (   # ... but a statement that is the subject is its own source
+        "A statement saying the levy was unfair was posted on the county website.",
+        [("the levy was unfair", "statement", "indirect")]),
     (   # according to
         "Turnout fell by a third in the city, according to Paula Brandt, the county clerk.",
         [("Turnout fell by a third in the city", "Brandt", "indirect")]),
@@ -226,6 +232,10 @@ DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
         "Senator Ruth Okafor seemed eager to move on from the vote in Ames, telling reporters, "
         "\u201cSome people get carried away, you know that?\u201d",
         [("Some people get carried away, you know that?", "Okafor")]),
+    (   # a participle hung on the verb's object: the verb's subject says it, not the audience
+        "The county party sent out a text message to supporters saying: \u201cWe just won Polk County! "
+        "Reply GIVE to chip in.\u201d",
+        [("We just won Polk County! Reply GIVE to chip in.", "party")]),
 ]
 
 

@@ -82,6 +82,15 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
             if found is not None:
                 return found
         elif tok.dep_ == "acl" and tok.tag_ == "VBG" and head.pos_ in ("PROPN", "NOUN") and head.i < tok.i:
+            # 'issued a statement saying', 'sent a text to supporters saying': the participle
+            # hangs on the object, the verb's subject is who says it; 'a statement saying' as
+            # a subject is its own source
+            verb = head.head if head.dep_ in ("dobj", "dative") else \
+                head.head.head if head.dep_ == "pobj" and head.head.dep_ in ("prep", "dative") else None
+            if verb is not None and verb.pos_ in ("VERB", "AUX"):
+                found = subject_of(verb, False, depth + 1)
+                if found is not None:
+                    return found
             return head
     if tok.dep_ == "ROOT" and tok.i > tok.sent.start + 1 and tok.doc[tok.i - 1].text == ",":
         # 'Jeffrey Salkin, a Hollywood, Fla., rabbi helping ..., said he ...': the parse lost
