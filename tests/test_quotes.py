@@ -236,6 +236,14 @@ DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
         "The county party sent out a text message to supporters saying: \u201cWe just won Polk County! "
         "Reply GIVE to chip in.\u201d",
         [("We just won Polk County! Reply GIVE to chip in.", "party")]),
+    (   # '," adding, "' parsed with the participle inside the first quote: no subject from the
+        # quote's words ('an absence'); the second part is the first part's speaker's
+        "On Sunday the senator stated, \u201cWhen I look at this, an absence of action by the council would "
+        "have probably turned the county into a swamp, which I think would have been an even worse "
+        "situation,\u201d adding, \u201cI think maybe 1,500 homes were flooded last year.\u201d",
+        [("When I look at this, an absence of action by the council would have probably turned the county "
+          "into a swamp, which I think would have been an even worse situation,", "senator"),
+         ("I think maybe 1,500 homes were flooded last year.", "senator")]),
 ]
 
 

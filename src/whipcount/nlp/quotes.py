@@ -173,6 +173,12 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
                 cue, src = _speaker_before(d, clause_lo, first.open_mark, lex)
             elif cue is None and pre_lo == _para_start(text, first.open_mark):
                 cue, src = _speaker_of_colon_intro(d, pre_lo, prev_stop, lex)
+            if src is not None and d.in_top_region(src.idx) is not None:
+                # '"...," adding, "..."' parsed with the participle inside the first quote: the
+                # subject found is a word of that quote; the second part is the first's speaker's
+                cue, src = None, None
+                if last_direct is not None and len(pre_clause.split()) <= 3 and clause_lo == pre_lo:
+                    pre_clause = ""
             if src is not None:
                 cand.cue, cand.source, cand.confidence = cue, src, 0.9
                 if cue is not None:
