@@ -184,6 +184,12 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # ... but a statement that is the subject is its own source
         "A statement saying the levy was unfair was posted on the county website.",
         [("the levy was unfair", "statement", "indirect")]),
+    (   # 'seems', 'appears': the writer's own reading, an attribution without a source
+        "It appears that the county fax machine had been broken for weeks.",
+        [("the county fax machine had been broken for weeks", None, "indirect")]),
+    (
+        "Senator Ruth Okafor appeared to be spending more heavily as the caucuses neared.",
+        [("to be spending more heavily as the caucuses neared", None, "indirect")]),
     (   # according to
         "Turnout fell by a third in the city, according to Paula Brandt, the county clerk.",
         [("Turnout fell by a third in the city", "Brandt", "indirect")]),

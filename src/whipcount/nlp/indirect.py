@@ -65,8 +65,9 @@ def indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
     for cand, feats in reported_candidates(d, lex, used_cues, marked, keep=lambda c: _may_speak(c, lex)):
         p = model.probability(feats)
         if p >= model.threshold:
+            source = None if cand.cue.lemma_.lower() in lex.sourceless else cand.source
             scored.append(_Cand(kind="indirect", start=cand.start, end=cand.end, cue=cand.cue,
-                                source=cand.source, confidence=round(p, 3)))
+                                source=source, confidence=round(p, 3)))
     scored.sort(key=lambda c: -c.confidence)
     kept: list[_Cand] = list(rules)
     for c in scored:
@@ -78,7 +79,10 @@ def indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
 
 
 def _may_speak(cand: Candidate, lex: QuoteLexicon) -> bool:
-    """A source that could speak, or no source under a passive ('it was reported that')."""
+    """A source that could speak, no source under a passive ('it was reported that'), or a
+    verb whose subject is no source ('Carson seems to recognize ...')."""
+    if cand.cue.lemma_.lower() in lex.sourceless:
+        return True
     if cand.source is None:
         return any(c.dep_ == "auxpass" for c in cand.cue.children)
     return _agentive(cand.source, lex)

@@ -34,6 +34,7 @@ class QuoteLexicon:
     title_words: frozenset[str]    # small words allowed lower case in a title
     speech: frozenset[str] = frozenset()   # lemmas of the speech class
     source_nouns: frozenset[str] = frozenset()  # common nouns that may be a source
+    sourceless: frozenset[str] = frozenset()  # cue lemmas whose subject is not a source
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +49,8 @@ def load_quote_lexicon() -> QuoteLexicon:
     nouns = frozenset([r[0].lower() for r in read_table("source_nouns.txt")]
                       + [r[0].lower().rstrip(".") for r in read_table("role_nouns.tsv")])
     return QuoteLexicon(verbs=verbs, phrases=phrases, title_words=small, speech=speech,
-                        source_nouns=nouns)
+                        source_nouns=nouns,
+                        sourceless=frozenset(r[0].lower() for r in read_table("sourceless_verbs.txt")))
 
 
 @dataclass
