@@ -190,6 +190,15 @@ CASES: list[tuple[str, list[Q]]] = [
     (
         "Senator Ruth Okafor appeared to be spending more heavily as the caucuses neared.",
         [("to be spending more heavily as the caucuses neared", None, "indirect")]),
+    (   # a second cue verb the parse hung inside the first one's clause ends that clause and
+        # speaks for the same source
+        "Mayor Tessa Grant said the levy was unfair and added that the county would appeal.",
+        [("the levy was unfair", "Grant", "indirect"), ("the county would appeal", "Grant", "indirect")]),
+    (
+        "Governor Lisa Chen said the tone of the talks was cordial, with tense moments, and predicted "
+        "voters will be feeling a little uneasy.",
+        [("the tone of the talks was cordial, with tense moments", "Chen", "indirect"),
+         ("voters will be feeling a little uneasy", "Chen", "indirect")]),
     (   # according to
         "Turnout fell by a third in the city, according to Paula Brandt, the county clerk.",
         [("Turnout fell by a third in the city", "Brandt", "indirect")]),
@@ -250,6 +259,10 @@ DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
         [("When I look at this, an absence of action by the council would have probably turned the county "
           "into a swamp, which I think would have been an even worse situation,", "senator"),
          ("I think maybe 1,500 homes were flooded last year.", "senator")]),
+    (   # 'said X but added, "..."' with 'added' inside the reported clause: the sayer adds it
+        "Senator Ruth Okafor said it was too early to congratulate the winners but added, \u201cI think you "
+        "all have an idea of the results.\u201d",
+        [("I think you all have an idea of the results.", "Okafor")]),
 ]
 
 

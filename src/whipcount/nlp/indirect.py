@@ -19,7 +19,7 @@ from spacy.tokens import Token
 from .extensions import lower_lemmas
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
-from .quote_common import QuoteLexicon, is_cue as _is_cue, trim_span as _trim_span
+from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject, is_cue as _is_cue, trim_span as _trim_span
 from .reported import Candidate, candidates, features, framed_clause, load_model, subject_of
 
 LOGGER = logging.getLogger(__name__)
@@ -130,10 +130,11 @@ def _rule_indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
 
 
 def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
+    """The clause a cue verb reports, with its source."""
     cls = lex.verbs[tok.lemma_.lower()]
     if cls == "name":
         return None  # 'called X "Y"' is only read around a partial quote
-    src = _subject(tok)
+    src = cue_subject(tok, lex)
     if src is None or src.dep_ == "expl" or src.lower_ in ("it",) and cls == "speech":
         return None
     comps = [c for c in tok.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and cls == "commit")]
@@ -149,11 +150,25 @@ def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
         toks = [t for t in comp.subtree if not (tok.i <= t.i < tok.i + 1)]
         if comp.i < tok.i:
             toks = [t for t in toks if t.i < min(tok.i, src.left_edge.i)]
+        else:
+            toks = _before_own_cue(toks, lex)
         span = _trim_span(d, toks)
     if span is None:
         return None
     return _Cand(kind="indirect", start=span[0], end=span[1], cue=tok, source=src,
                  confidence=0.7 if cls in ("speech", "commit") else 0.55)
+
+
+def _before_own_cue(toks: list[Token], lex: QuoteLexicon) -> list[Token]:
+    """'said it was too early to congratulate winners but added, "..."' with 'added' parsed
+    inside the reported clause: the content stops before the speaker's next cue verb."""
+    for k, t in enumerate(toks):
+        if continues_outer_cue(t, lex):
+            cut = k
+            while cut > 0 and (toks[cut - 1].dep_ == "cc" or toks[cut - 1].is_punct):
+                cut -= 1
+            return toks[:cut]
+    return toks
 
 
 def _according_to(d: _Doc, tok: Token) -> _Cand | None:

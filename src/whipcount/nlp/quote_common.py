@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from .coref import read_table
 from .quotemarks import MarkedRegion
-from .reported import cut_trailing_aside
+from .reported import cut_trailing_aside, subject_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -99,6 +99,24 @@ class DocIndex:
 
 def is_cue(tok: Token, lex: QuoteLexicon) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.verbs
+
+
+def continues_outer_cue(tok: Token, lex: QuoteLexicon) -> bool:
+    """A speech verb without a subject conjoined inside another cue's reported clause: 'said
+    it was too early but added, "..."' with 'added' parsed as a conjunct of 'was'."""
+    return (tok.dep_ == "conj" and lex.verbs.get(tok.lemma_.lower()) == "speech" and is_cue(tok, lex)
+            and tok.head.dep_ == "ccomp" and is_cue(tok.head.head, lex)
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children))
+
+
+def cue_subject(tok: Token, lex: QuoteLexicon, inverted: bool = True) -> Token | None:
+    """The source of a cue verb (:func:`~whipcount.nlp.reported.subject_of`); for a speech verb
+    parsed inside another cue's clause ('said X but added'), that cue's source."""
+    if continues_outer_cue(tok, lex):
+        outer = subject_of(tok.head.head)
+        if outer is not None:
+            return outer
+    return subject_of(tok, inverted)
 
 
 def phrase_cue(toks: list[Token], k: int, lex: QuoteLexicon) -> tuple[Token, Token, Token] | None:

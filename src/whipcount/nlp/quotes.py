@@ -34,7 +34,7 @@ from ..models import Quote
 from .coref import Resolver
 from .extensions import get_facts, text_of
 from .indirect import indirect_quotes, reported_candidates
-from .quote_common import MARKS, SENT_END, QuoteLexicon, load_quote_lexicon
+from .quote_common import MARKS, SENT_END, QuoteLexicon, cue_subject, load_quote_lexicon
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
 from .quote_common import is_cue as _is_cue
@@ -399,7 +399,7 @@ def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
             return found[0], found[1]
         if _is_cue(tok, lex):
             # 'said Proto: "' reads a source after the verb; 'telling reporters, "' does not
-            src = _subject(tok, inverted=tok.tag_ in _FINITE)
+            src = cue_subject(tok, lex, inverted=tok.tag_ in _FINITE)
             if (src is None or src.idx >= hi) and tok.tag_ == "VBG" and k and toks[k - 1].text == ",":
                 src = _clause_subject_before(toks[:k - 1])
             if src is not None and src.idx < hi:
