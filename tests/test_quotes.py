@@ -202,6 +202,11 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # according to
         "Turnout fell by a third in the city, according to Paula Brandt, the county clerk.",
         [("Turnout fell by a third in the city", "Brandt", "indirect")]),
+    (   # 'according to' interrupting its clause: the whole clause is the content
+        "At the heart of the dispute, according to Paula Brandt, the county clerk, was a decision by the "
+        "council to close two polling places.",
+        [("At the heart of the dispute, according to Paula Brandt, the county clerk, was a decision by the "
+          "council to close two polling places", "Brandt", "indirect")]),
     (   # told reporters that; role noun
         "Rep. James Whitaker arrived late. The congressman told reporters that he had not read the bill.",
         [("he had not read the bill", "Whitaker", "indirect")]),

@@ -179,10 +179,16 @@ def _according_to(d: _Doc, tok: Token) -> _Cand | None:
     sent = tok.sent
     phrase_lo = tok.i
     phrase_hi = max(t.i for t in to.subtree) + 1
+    before = list(d.doc[sent.start:phrase_lo])
+    after = list(d.doc[phrase_hi:sent.end])
     if phrase_lo - sent.start <= 1:
-        toks = list(d.doc[phrase_hi:sent.end])
+        toks = after
+    elif not any(t.pos_ in ("VERB", "AUX") for t in before) and any(t.pos_ in ("VERB", "AUX") for t in after):
+        # "At the heart of the trouble, according to Ross, was a decision ...": the phrase
+        # interrupts its clause, which is the content (the phrase inside the span)
+        toks = before + after
     else:
-        toks = list(d.doc[sent.start:phrase_lo])
+        toks = before
     span = _trim_span(d, toks)
     if span is None:
         return None
