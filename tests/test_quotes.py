@@ -207,6 +207,9 @@ CASES: list[tuple[str, list[Q]]] = [
         "council to close two polling places.",
         [("At the heart of the dispute, according to Paula Brandt, the county clerk, was a decision by the "
           "council to close two polling places", "Brandt", "indirect")]),
+    (   # a second 'that' clause the parse conjoined to the cue is reported too
+        "Both senators think the governor advanced this agenda, but that there is still more to do.",
+        [("the governor advanced this agenda, but that there is still more to do", "senators", "indirect")]),
     (   # told reporters that; role noun
         "Rep. James Whitaker arrived late. The congressman told reporters that he had not read the bill.",
         [("he had not read the bill", "Whitaker", "indirect")]),

@@ -20,7 +20,8 @@ from .extensions import lower_lemmas
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
 from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject, is_cue as _is_cue, trim_span as _trim_span
-from .reported import Candidate, candidates, features, framed_clause, load_model, subject_of
+from .reported import (Candidate, candidates, features, framed_clause, load_model, subject_of,
+                       with_second_complement)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
         if comp.i < tok.i:
             toks = [t for t in toks if t.i < min(tok.i, src.left_edge.i)]
         else:
-            toks = _before_own_cue(toks, lex)
+            toks = _before_own_cue(with_second_complement(tok, comp, toks), lex)
         span = _trim_span(d, toks)
     if span is None:
         return None

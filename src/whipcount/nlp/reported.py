@@ -140,6 +140,16 @@ def leading_name(toks: list[Token]) -> Token | None:
     return None
 
 
+def with_second_complement(cue: Token, comp: Token, toks: list[Token]) -> list[Token]:
+    """'think Obama advanced this agenda, but that there is more to do': a 'that' clause the
+    parse conjoined to the cue, after its complement, is reported too (the span runs on)."""
+    for c in cue.rights:
+        if c.dep_ == "conj" and c.i > comp.i and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
+            return list(cue.doc[toks[0].i:c.right_edge.i + 1]) if toks else toks
+    return toks
+
+
 def framed_clause(cue: Token) -> list[Token] | None:
     """The words an attribution set off by commas frames, for a cue parsed as parataxis.
 
@@ -247,6 +257,8 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                     continue
                 else:
                     toks = list(ch.subtree)
+                    if dep == "ccomp" and ch.i > tok.i:
+                        toks = with_second_complement(tok, ch, toks)
                 front = ch.i < tok.i
                 if front:
                     lim = tok.i if src is None else min(tok.i, src.left_edge.i)
