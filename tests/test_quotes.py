@@ -271,6 +271,18 @@ DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
         "Senator Ruth Okafor said it was too early to congratulate the winners but added, \u201cI think you "
         "all have an idea of the results.\u201d",
         [("I think you all have an idea of the results.", "Okafor")]),
+    (   # a long appositive between the closing mark and the cue
+        "\u201cI had breakfast with the mayor. He will see you at the lunch,\u201d Melanne Okafor, a "
+        "Ukrainian-American then working for the State Department, wrote in an email.",
+        [("I had breakfast with the mayor. He will see you at the lunch,", "Okafor")]),
+    (   # a cue inside the speaker's relative clause ('who was not authorized to speak') is not the cue
+        "\u201cThe agents involved are under a lot of pressure,\u201d an intelligence source, who was not "
+        "authorized to speak on the record, told the newspaper.",
+        [("The agents involved are under a lot of pressure,", "source")]),
+    (   # a frame ending in a speech verb makes the quote direct; a passive subject says it
+        "Much of the debate was so subdued that Senator Ruth Okafor was prompted to say, \u201cSo far, I "
+        "cannot believe how civil it's been up here.\u201d",
+        [("So far, I cannot believe how civil it's been up here.", "Okafor")]),
 ]
 
 

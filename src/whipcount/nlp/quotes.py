@@ -46,7 +46,7 @@ from .reported import TIME_ENTS, Candidate, leading_name, subject_of
 LOGGER = logging.getLogger(__name__)
 
 SPAN_KEY = "quotes"
-POST_TOKENS = 14        # how far after a closing mark a cue verb may be
+POST_TOKENS = 22        # how far after a closing mark a cue verb may be
 PRE_TOKENS = 25         # how far before an opening mark
 MERGE_GAP = 120         # most characters of attribution between two halves of one quote
 FLOAT_CHARS = 1200      # a standing-alone quote inherits a speaker this close before it
@@ -360,6 +360,8 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
             return found[0], found[1]
         if not _is_cue(tok, lex):
             continue
+        if tok.dep_ in ("relcl", "acl") or any(a.dep_ in ("relcl", "acl") and a.i >= toks[0].i for a in tok.ancestors):
+            continue  # '," an intelligence source, who was not authorized to speak, told Fox'
         src = _subject(tok)
         if src is None or src.ent_type_ in TIME_ENTS or src.i > tok.i and k > 0:
             # '," Mr. Daniloff, now 81 and retired in Cambridge, said this week': the parse
@@ -380,7 +382,8 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
             if tok.text in (".", "?", "!", ";") or any(ch in tok.text for ch in "\u201c\""):
                 break
             if tok.pos_ == "VERB" and tok.dep_ not in ("aux", "auxpass", "amod", "nsubj", "nsubjpass"):
-                src = _subject(tok)
+                # '," Trump barked' with the name parsed as the verb's compound: the name first
+                src = _subject(tok) or leading_name(toks[:k])
                 if (src is not None and (src.pos_ in ("PROPN", "PRON") or src.text[:1].isupper())
                         and src.i < tok.i
                         and d.in_top_region(src.idx) is None):
@@ -400,6 +403,9 @@ def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
         if _is_cue(tok, lex):
             # 'said Proto: "' reads a source after the verb; 'telling reporters, "' does not
             src = cue_subject(tok, lex, inverted=tok.tag_ in _FINITE)
+            if src is None and tok.dep_ == "xcomp":
+                # 'Okafor was prompted to say, "': the passive subject of the verb says it
+                src = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
             if (src is None or src.idx >= hi) and tok.tag_ == "VBG" and k and toks[k - 1].text == ",":
                 src = _clause_subject_before(toks[:k - 1])
             if src is not None and src.idx < hi:
@@ -464,8 +470,11 @@ def _speech_frame(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon) ->
         if t.text in (",", ";", ":") or any(ch in t.text for ch in MARKS):
             break
         frame.insert(0, t)
-    return 0 < len(frame) <= 5 and any(
-        _is_cue(t, lex) and lex.verbs.get(t.lemma_.lower()) == "speech" for t in frame)
+    def speech(t: Token) -> bool:
+        return _is_cue(t, lex) and lex.verbs.get(t.lemma_.lower()) == "speech"
+
+    # '..., telling the crowd, "' / 'Mr. Trump was prompted to say, "'
+    return 0 < len(frame) <= 5 and any(speech(t) for t in frame) or bool(frame) and speech(frame[-1])
 
 
 def _phrase_frame(d: _Doc, lo: int, hi: int, lex: QuoteLexicon) -> bool:
