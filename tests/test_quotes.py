@@ -199,6 +199,9 @@ CASES: list[tuple[str, list[Q]]] = [
         "voters will be feeling a little uneasy.",
         [("the tone of the talks was cordial, with tense moments", "Chen", "indirect"),
          ("voters will be feeling a little uneasy", "Chen", "indirect")]),
+    (
+        "Mayor Tessa Grant ended the meeting by saying the levy would pass in the spring.",
+        [("the levy would pass in the spring", "Grant", "indirect")]),
     (   # according to
         "Turnout fell by a third in the city, according to Paula Brandt, the county clerk.",
         [("Turnout fell by a third in the city", "Brandt", "indirect")]),
@@ -283,6 +286,10 @@ DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
         "Much of the debate was so subdued that Senator Ruth Okafor was prompted to say, \u201cSo far, I "
         "cannot believe how civil it's been up here.\u201d",
         [("So far, I cannot believe how civil it's been up here.", "Okafor")]),
+    (   # 'before saying', 'by saying': the subject of the verb the preposition hangs on
+        "Senator Ruth Okafor deflected numerous questions about the governor before saying, \u201cIt's time "
+        "to quit attacking the people you competed against.\u201d",
+        [("It's time to quit attacking the people you competed against.", "Okafor")]),
 ]
 
 

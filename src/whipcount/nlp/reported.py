@@ -81,6 +81,11 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
             found = subject_of(head, False, depth + 1)
             if found is not None:
                 return found
+        elif tok.dep_ == "pcomp" and tok.tag_ == "VBG" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            # 'deflected questions before saying', 'ended the speech by saying'
+            found = subject_of(head.head, False, depth + 1)
+            if found is not None:
+                return found
         elif tok.dep_ == "acl" and tok.tag_ == "VBG" and head.pos_ in ("PROPN", "NOUN") and head.i < tok.i:
             # 'issued a statement saying', 'sent a text to supporters saying': the participle
             # hangs on the object, the verb's subject is who says it; 'a statement saying' as
