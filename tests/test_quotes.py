@@ -160,6 +160,11 @@ CASES: list[tuple[str, list[Q]]] = [
         "\u201cWe would have lost the mill for good,\u201d Mr. Halvorsen, now 74 and retired in "
         "Dayton, Ohio, said by telephone this week.",
         [("We would have lost the mill for good,", "Halvorsen", "direct")]),
+    (   # a partial quote that runs on past the clause the parse gave the cue: one mixed quote
+        "Labor Secretary Ann Ruiz spoke next. She said immigration reform \u201cis a when question in this "
+        "country. It is not an if question.\u201d",
+        [("immigration reform \u201cis a when question in this country. It is not an if question.\u201d",
+          "Ruiz", "mixed")]),
     (   # a title in quote marks is not speech
         "Dunne appeared on \u201cMeet the Press\u201d on Sunday.", []),
     (   # indirect speech with that

@@ -103,7 +103,7 @@ def find_quotes(doc: Doc, lex: QuoteLexicon | None = None) -> list[Quote]:
     used_cues: set[int] = set()
     cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues))
     cands += indirect_quotes(d, lex, used_cues, cands)
-    cands = _fold_partials(cands)
+    cands = _fold_partials(cands, text)
     return _to_quotes(d, cands, Resolver(doc, get_facts(doc)))
 
 
@@ -573,7 +573,7 @@ def training_candidates(doc: Doc, lex: QuoteLexicon | None = None) -> list[tuple
     return reported_candidates(d, lex, used_cues, cands)
 
 
-def _fold_partials(cands: list[_Cand]) -> list[_Cand]:
+def _fold_partials(cands: list[_Cand], d_text: str) -> list[_Cand]:
     """A partial quote inside an indirect one makes it 'mixed'; overlapping indirects collapse."""
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     out: list[_Cand] = []
@@ -586,6 +586,12 @@ def _fold_partials(cands: list[_Cand]) -> list[_Cand]:
             while k >= 0 and k >= bisect.bisect_right(starts, c.start) - 5:
                 h = indirect[k]
                 if h.start <= c.start and c.end <= h.end + 2:
+                    host = h
+                    break
+                if h.start <= c.start < h.end and c.end - h.end < 400 and "\n" not in d_text[h.end:c.end]:
+                    # 'said reform "is a 'when' question. It is not an 'if' question."': the quote
+                    # runs on past the clause the parse gave the cue; the content runs on with it
+                    h.end = c.end + (1 if c.end < len(d_text) and d_text[c.end] in MARKS else 0)
                     host = h
                     break
                 k -= 1
