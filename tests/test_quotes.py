@@ -298,6 +298,23 @@ DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
 ]
 
 
+SPEAKER_NAMES: list[tuple[str, str | None]] = [
+    # (text with one quote, its speaker's full name): party words are modifiers or roles, not speakers
+    ("Republican U.S. House Speaker Paul Ryan said the bill was dead.", "Paul Ryan"),
+    ("Senator Rand Paul spoke first. The Kentucky Republican said the bill was dead.", "Rand Paul"),
+    ("Senator Rand Paul spoke first. A New Hampshire Democrat said the race was over.", "New Hampshire Democrat"),
+    ("Donald Trump spoke last. The presumptive Republican nominee said the wall would be built.", "Donald Trump"),
+    ("Republicans in the county met on Monday. American officials said they would not attend.",
+     "American officials"),
+]
+
+
+@pytest.mark.parametrize("text,speaker", SPEAKER_NAMES)
+def test_speaker_names(nlp, text: str, speaker: str | None) -> None:
+    _, quotes = quotes_of(nlp, text)
+    assert [q.speaker for q in quotes] == [speaker]
+
+
 @pytest.mark.parametrize("text,expected", DIRECT_SPEAKERS)
 def test_direct_speakers(nlp, text: str, expected: list[tuple[str, str | None]]) -> None:
     _, quotes = quotes_of(nlp, text)

@@ -145,6 +145,8 @@ class Resolver:
         for span in self.doc.ents:
             if span.label_ not in PERSON_LABELS and span.label_ not in ORG_LABELS:
                 continue
+            if span.label_ == "NORP" and all(t.pos_ == "ADJ" for t in span):
+                continue  # 'Republican nominee', 'American officials': a modifier, nobody to refer to
             s, e = span.start_char, span.end_char
             k = bisect.bisect_right(starts, e) - 1
             if k >= 0 and taken[k][1] > s:
@@ -246,14 +248,27 @@ class Resolver:
         low = head.text.lower()
         if head.pos_ == "PRON" or low in self.lex.pronouns:
             return self._pronoun(low, start)
+        if low in self.lex.roles and head.pos_ == "PROPN":
+            # 'the Kentucky Republican' is a person named before; 'a New Hampshire Democrat' is
+            # someone unnamed, not the party
+            det = next((c.lower_ for c in head.children if c.dep_ in ("det", "nummod")), None)
+            if det in ("the", "this", "that"):
+                return self._role(low, start)
+            if det is not None:
+                return None
         found = self.entity_at(start, end)
         if found is not None and head.pos_ == "PROPN":
-            return found
+            return self.entity_at(head.idx, head.idx + len(head.text)) or found
         lemma = head.lemma_.lower()
         if lemma in self.lex.roles or low in self.lex.roles:
             role = lemma if lemma in self.lex.roles else low
             has_det = any(c.dep_ in ("det", "poss") for c in head.children)
-            if found is not None:
+            # 'the presumptive Republican nominee': a name among the modifiers is not the role's
+            # holder; a name in apposition or compound at the head is
+            covering = self.entity_at(head.idx, head.idx + len(head.text))
+            if covering is not None:
+                return covering
+            if found is not None and not has_det:
                 return found
             if has_det:
                 return self._role(role, start)
