@@ -366,7 +366,7 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
         if src is None or src.ent_type_ in TIME_ENTS or src.i > tok.i and k > 0:
             # '," Mr. Daniloff, now 81 and retired in Cambridge, said this week': the parse
             # lost the subject; the name between the closing mark and the cue is the speaker
-            src = leading_name(toks[:k]) or src
+            src = leading_name(toks[:k]) or _leading_noun(toks[:k], tok) or src
         if src is None or src.ent_type_ in TIME_ENTS or d.in_top_region(src.idx) is not None:
             continue
         if not open_end:
@@ -390,6 +390,16 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
                     return tok, src
                 break
     return None, None
+
+
+def _leading_noun(toks: list[Token], cue: Token) -> Token | None:
+    """'," an intelligence source, who was not authorized to speak, told Fox News': the noun
+    phrase the words after the closing mark start with (its head, before the cue)."""
+    first = next((t for t in toks if not t.is_punct and not t.is_space), None)
+    if first is None or first.pos_ != "DET":
+        return None
+    head = first.head
+    return head if head.pos_ in ("NOUN", "PROPN") and first.i < head.i < cue.i else None
 
 
 def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
