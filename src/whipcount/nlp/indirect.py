@@ -19,7 +19,8 @@ from spacy.tokens import Token
 from .extensions import lower_lemmas
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
-from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject, is_cue as _is_cue, trim_span as _trim_span
+from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject
+from .quote_common import is_cue as _is_cue, trim_span as _trim_span
 from .reported import (Candidate, candidates, features, framed_clause, load_model, subject_of,
                        with_second_complement)
 

@@ -101,10 +101,15 @@ def is_cue(tok: Token, lex: QuoteLexicon) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.verbs
 
 
+def is_speech_cue(tok: Token, lex: QuoteLexicon) -> bool:
+    """A cue verb of the speech class ('said', 'added', 'telling')."""
+    return is_cue(tok, lex) and tok.lemma_.lower() in lex.speech
+
+
 def continues_outer_cue(tok: Token, lex: QuoteLexicon) -> bool:
     """A speech verb without a subject conjoined inside another cue's reported clause: 'said
     it was too early but added, "..."' with 'added' parsed as a conjunct of 'was'."""
-    return (tok.dep_ == "conj" and lex.verbs.get(tok.lemma_.lower()) == "speech" and is_cue(tok, lex)
+    return (tok.dep_ == "conj" and is_speech_cue(tok, lex)
             and tok.head.dep_ == "ccomp" and is_cue(tok.head.head, lex)
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children))
 

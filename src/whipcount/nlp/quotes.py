@@ -38,6 +38,7 @@ from .quote_common import MARKS, SENT_END, QuoteLexicon, cue_subject, load_quote
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
 from .quote_common import is_cue as _is_cue
+from .quote_common import is_speech_cue
 from .quote_common import phrase_cue as _phrase_cue
 from .quote_common import trim_span as _trim_span
 from .quotemarks import MarkedRegion, scan_quotes
@@ -162,7 +163,8 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
             kind = "direct"  # the second half of '"...," Proto said, "..."'
         elif kind == "partial" and pre_clause.endswith(",") and _phrase_frame(d, clause_lo, first.open_mark, lex):
             kind = "direct"  # 'as the prosecutor put it, "apart from ..."'
-        elif kind == "partial" and pre_clause.endswith(",") and _speech_frame(d, clause_lo, first.open_mark, content, lex):
+        elif (kind == "partial" and pre_clause.endswith(",")
+              and _speech_frame(d, clause_lo, first.open_mark, content, lex)):
             kind = "direct"  # '..., telling the crowd, "Some people ..."'
 
         cand = _Cand(kind=kind, start=first.start, end=last.end, region=chain[0])
@@ -360,7 +362,8 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
             return found[0], found[1]
         if not _is_cue(tok, lex):
             continue
-        if tok.dep_ in ("relcl", "acl") or any(a.dep_ in ("relcl", "acl") and a.i >= toks[0].i for a in tok.ancestors):
+        if tok.dep_ in ("relcl", "acl") or any(
+                a.dep_ in ("relcl", "acl") and a.i >= toks[0].i for a in tok.ancestors):
             continue  # '," an intelligence source, who was not authorized to speak, told Fox'
         src = _subject(tok)
         if src is None or src.ent_type_ in TIME_ENTS or src.i > tok.i and k > 0:
@@ -480,11 +483,11 @@ def _speech_frame(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon) ->
         if t.text in (",", ";", ":") or any(ch in t.text for ch in MARKS):
             break
         frame.insert(0, t)
-    def speech(t: Token) -> bool:
-        return _is_cue(t, lex) and lex.verbs.get(t.lemma_.lower()) == "speech"
-
+    if not frame:
+        return False
     # '..., telling the crowd, "' / 'Mr. Trump was prompted to say, "'
-    return 0 < len(frame) <= 5 and any(speech(t) for t in frame) or bool(frame) and speech(frame[-1])
+    return (len(frame) <= 5 and any(is_speech_cue(t, lex) for t in frame)) or is_speech_cue(frame[-1], lex)
+
 
 
 def _phrase_frame(d: _Doc, lo: int, hi: int, lex: QuoteLexicon) -> bool:
@@ -620,6 +623,9 @@ def _fold_partials(cands: list[_Cand], d_text: str) -> list[_Cand]:
 
 # ---- speakers and output ----------------------------------------------------------------
 
+_MENTION_STOPS = frozenset({",", ";", ":", "(", ")", "[", "]"})
+
+
 def _mention(tok: Token) -> tuple[int, int]:
     """Character span of the speaker mention headed by ``tok`` (name words, det, compounds)."""
     lo = hi = tok.i
@@ -628,7 +634,7 @@ def _mention(tok: Token) -> tuple[int, int]:
             lo = min(lo, c.left_edge.i)
     doc = tok.doc
     for j in range(tok.i - 1, lo - 1, -1):
-        if doc[j].is_quote or doc[j].text in ",;:()[]":
+        if doc[j].is_quote or doc[j].text in _MENTION_STOPS:
             lo = j + 1  # 'hunky-dory," Gene Sperling': the quote's last words are not the name's
             break
     for c in tok.rights:

@@ -97,7 +97,7 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
                 if found is not None:
                     return found
             return head
-    if tok.dep_ == "ROOT" and tok.i > tok.sent.start + 1 and tok.doc[tok.i - 1].text == ",":
+    if tok.dep_ == "ROOT" and tok.i > 1 and tok.doc[tok.i - 1].text == ",":
         # 'Jeffrey Salkin, a Hollywood, Fla., rabbi helping ..., said he ...': the parse lost
         # the subject in the apposition; the last name before the comma is the speaker
         found = _name_before(tok)
@@ -121,11 +121,15 @@ TIME_ENTS = frozenset({"DATE", "TIME"})
 def _name_before(tok: Token) -> Token | None:
     """The nearest person (or organisation) named before ``tok`` in its sentence: the last word
     of the name, outside the prepositional phrases ('As part of his plea, Marcel Lazar, 44,')."""
-    for t in reversed(tok.doc[tok.sent.start:tok.i]):
+    doc = tok.doc
+    for j in range(tok.i - 1, -1, -1):  # back to the sentence start (Token.sent would walk it all)
+        t = doc[j]
         if t.is_quote:
             return None
         if t.ent_type_ in ("PERSON", "ORG"):  # read right to left: the name's last word
             return None if t.dep_ == "pobj" else t
+        if t.is_sent_start:
+            return None
     return None
 
 
