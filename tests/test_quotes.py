@@ -301,6 +301,8 @@ DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
 SPEAKER_NAMES: list[tuple[str, str | None]] = [
     # (text with one quote, its speaker's full name): party words are modifiers or roles, not speakers
     ("Republican U.S. House Speaker Paul Ryan said the bill was dead.", "Paul Ryan"),
+    # a title with an 'of' phrase naming the person: the person, not the title
+    ("Speaker of the House Rep. Paul Ryan (R-WI) said the images had no place in a campaign.", "Paul Ryan"),
     ("Senator Rand Paul spoke first. The Kentucky Republican said the bill was dead.", "Rand Paul"),
     ("Senator Rand Paul spoke first. A New Hampshire Democrat said the race was over.", "New Hampshire Democrat"),
     ("Donald Trump spoke last. The presumptive Republican nominee said the wall would be built.", "Donald Trump"),

@@ -34,6 +34,7 @@ from ..models import Quote
 from .coref import Resolver
 from .extensions import get_facts, text_of
 from .indirect import indirect_quotes, reported_candidates
+from .lexicon import word_set
 from .quote_common import MARKS, SENT_END, QuoteLexicon, cue_subject, load_quote_lexicon
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
@@ -644,7 +645,13 @@ def _mention(tok: Token) -> tuple[int, int]:
 
 
 def _name_in_apposition(tok: Token) -> Token:
-    """'The columnist David Auerbach': the name beside a common-noun head is the speaker."""
+    """'The columnist David Auerbach': the name beside a common-noun head is the speaker;
+    'Speaker of the House Rep. Paul Ryan': the person a title word's 'of' phrase names."""
+    if tok.ent_type_ != "PERSON" and tok.lower_ in word_set("titles.txt"):
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        name = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if name is not None and name.ent_type_ == "PERSON" and name.i - tok.i <= 7:
+            return name
     if tok.pos_ == "NOUN":
         for c in tok.children:
             if c.dep_ in ("appos", "compound") and c.pos_ == "PROPN" and c.i == tok.i + len(
