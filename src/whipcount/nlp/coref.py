@@ -258,7 +258,8 @@ class Resolver:
                 return None
         found = self.entity_at(start, end)
         if found is not None and head.pos_ == "PROPN":
-            return self.entity_at(head.idx, head.idx + len(head.text)) or found
+            at_head = self.entity_at(head.idx, head.idx + len(head.text))
+            return found if at_head is None else at_head  # (entity 0 is falsy: no 'or')
         lemma = head.lemma_.lower()
         if lemma in self.lex.roles or low in self.lex.roles:
             role = lemma if lemma in self.lex.roles else low
