@@ -21,12 +21,9 @@ from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
 from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject
 from .quote_common import is_cue as _is_cue, trim_span as _trim_span
-from .reported import (Candidate, candidates, features, framed_clause, load_model, subject_of,
-                       with_second_complement)
+from .reported import Candidate, candidates, features, framed_clause, load_model, with_second_complement
 
 LOGGER = logging.getLogger(__name__)
-
-_subject = subject_of
 
 
 def reported_candidates(d: _Doc, lex: QuoteLexicon, used_cues: set[int], marked: list[_Cand],

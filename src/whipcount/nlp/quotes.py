@@ -34,7 +34,6 @@ from ..models import Quote
 from .coref import Resolver
 from .extensions import get_facts, text_of
 from .indirect import indirect_quotes, reported_candidates
-from .lexicon import word_set
 from .quote_common import MARKS, SENT_END, QuoteLexicon, cue_subject, load_quote_lexicon
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
@@ -43,6 +42,7 @@ from .quote_common import is_speech_cue
 from .quote_common import phrase_cue as _phrase_cue
 from .quote_common import trim_span as _trim_span
 from .quotemarks import MarkedRegion, scan_quotes
+from .titles import is_title as _is_title_word
 from .reported import TIME_ENTS, Candidate, leading_name, subject_of
 
 LOGGER = logging.getLogger(__name__)
@@ -252,7 +252,7 @@ def _same_quote(d: _Doc, a: _Cand, b: _Cand) -> bool:
         return False
     if a.source is not None and b.source is not None and a.source.i != b.source.i:
         return False
-    body = d.text[b.start:b.end].lstrip(" .…[(-—–" + MARKS)
+    body = _quote_body(d.text[b.start:b.end])
     if _continued_after_attribution(d, a, b, gap):
         return True
     if not body[:1].islower() or d.text[a.start:a.end].rstrip()[-1:] in ".?!":
@@ -327,9 +327,14 @@ def _para_end(text: str, i: int) -> int:
     return len(text) if j < 0 else j
 
 
+def _quote_body(content: str) -> str:
+    """A quote's words from the first letter or digit (leading dots, brackets, dashes, marks off)."""
+    return content.lstrip(" .…[(-—–" + MARKS)
+
+
 def _direct_or_partial(pre_clause: str, content: str, lex: QuoteLexicon) -> str:
     """Direct when the quote starts its sentence or follows a cue frame ("X said:")."""
-    body = content.lstrip(" .…[(-—–" + MARKS)
+    body = _quote_body(content)
     first = body[:1]
     starts_like_sentence = first.isupper() or first.isdigit()
     if not pre_clause:
@@ -473,8 +478,7 @@ def _speech_frame(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon) ->
     """Whether a capitalised quote follows a speech verb's own comma-set frame: 'Clinton seemed
     ready to riff on it, telling the crowd, "Some ..."' (the frame after the last comma holds
     the verb, a few words before the mark)."""
-    body = content.lstrip(" .…[(-—–" + MARKS)
-    if not body[:1].isupper():
+    if not _quote_body(content)[:1].isupper():
         return False
     toks = [t for t in d.tokens(lo, hi) if not t.is_space]
     if len(toks) < 2 or toks[-1].text != ",":
@@ -488,7 +492,6 @@ def _speech_frame(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon) ->
         return False
     # '..., telling the crowd, "' / 'Mr. Trump was prompted to say, "'
     return (len(frame) <= 5 and any(is_speech_cue(t, lex) for t in frame)) or is_speech_cue(frame[-1], lex)
-
 
 
 def _phrase_frame(d: _Doc, lo: int, hi: int, lex: QuoteLexicon) -> bool:
@@ -647,7 +650,7 @@ def _mention(tok: Token) -> tuple[int, int]:
 def _name_in_apposition(tok: Token) -> Token:
     """'The columnist David Auerbach': the name beside a common-noun head is the speaker;
     'Speaker of the House Rep. Paul Ryan': the person a title word's 'of' phrase names."""
-    if tok.ent_type_ != "PERSON" and tok.lower_ in word_set("titles.txt"):
+    if tok.ent_type_ != "PERSON" and _is_title_word(tok.text):
         of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         name = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         if name is not None and name.ent_type_ == "PERSON" and name.i - tok.i <= 7:

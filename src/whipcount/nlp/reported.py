@@ -120,7 +120,8 @@ TIME_ENTS = frozenset({"DATE", "TIME"})
 
 def _name_before(tok: Token) -> Token | None:
     """The nearest person (or organisation) named before ``tok`` in its sentence: the last word
-    of the name, outside the prepositional phrases ('As part of his plea, Marcel Lazar, 44,')."""
+    of the name ('As part of his plea, Marcel Lazar, 44,'); none when that name is the object
+    of a preposition or a quote mark comes first."""
     doc = tok.doc
     for j in range(tok.i - 1, -1, -1):  # back to the sentence start (Token.sent would walk it all)
         t = doc[j]
