@@ -227,6 +227,13 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # partial quote inside indirect speech: one mixed quote
         "Ms. Rivera said the bill would \u201cgut public schools\u201d if it passed.",
         [("the bill would \u201cgut public schools\u201d if it passed", "Rivera", "mixed")]),
+    (   # a quote whose sentence runs on to a cue further on that governs it: one mixed quote
+        "\"Most people would call that a setback for the mayor\" if she lost more than two wards, said "
+        "Dana Whitcomb, a pollster at Granite Research. \"And it could cost her the budget\" because the "
+        "council would turn, he said.",
+        [("Most people would call that a setback for the mayor\" if she lost more than two wards",
+          "Whitcomb", "mixed"),
+         ("And it could cost her the budget\" because the council would turn", "Whitcomb", "mixed")]),
 ]
 
 
@@ -295,6 +302,13 @@ DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
         "Senator Ruth Okafor deflected numerous questions about the governor before saying, \u201cIt's time "
         "to quit attacking the people you competed against.\u201d",
         [("It's time to quit attacking the people you competed against.", "Okafor")]),
+    (   # the parse takes a vocative inside the quote for the subject: the name after the mark says it
+        "\"That was a fine speech you gave this morning, Madam Governor,\" Representative Alan Pruitt, "
+        "Republican of Dover, told Ms. Grant as she left the hall.",
+        [("That was a fine speech you gave this morning, Madam Governor,", "Pruitt")]),
+    (   # 'as X puts it'
+        "\"The council is unmoved, and the voters are unconvinced,\" as the Ledger's Dana Whitcomb puts it.",
+        [("The council is unmoved, and the voters are unconvinced,", "Whitcomb")]),
 ]
 
 

@@ -65,6 +65,7 @@ class QuoteCand:
     inherit: bool = False            # takes the last speaker
     confidence: float = 0.5
     keep_without_speaker: bool = True
+    run_on: bool = False             # a direct quote whose sentence runs on to its cue (mixed)
 
 
 class DocIndex:

@@ -171,7 +171,9 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
         cand = _Cand(kind=kind, start=first.start, end=last.end, region=chain[0])
         is_title = len(chain) == 1 and looks_like_title(content, lex)
         if kind == "direct":
-            cue, src = _speaker_after(d, after, post_hi, content, lex)
+            cue, src = _speaker_after(d, after, post_hi, content, lex, first.start)
+            if cue is not None and src is not None:
+                _run_on_to_cue(d, cand, after, cue, src)
             if cue is None and pre_clause:
                 cue, src = _speaker_before(d, clause_lo, first.open_mark, lex)
             elif cue is None and pre_lo == _para_start(text, first.open_mark):
@@ -354,8 +356,11 @@ def _direct_or_partial(pre_clause: str, content: str, lex: QuoteLexicon) -> str:
 _subject = subject_of
 
 
-def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
-    """A cue right after a closing mark: '," Proto said' / '," said Proto' / '," he added'."""
+def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon, start: int):
+    """A cue right after a closing mark: '," Proto said' / '," said Proto' / '," he added'.
+
+    ``start`` is where the quote's content starts: a cue further on that the parse makes the
+    head of a word of the quote takes it ('"..." if she didn't win by more, said Wasserman')."""
     toks = d.tokens(lo, hi)[:POST_TOKENS]
     ends = content.rstrip()[-1:] if content.strip() else ""
     text_after = d.text[lo:hi].lstrip()
@@ -372,7 +377,8 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
                 a.dep_ in ("relcl", "acl") and a.i >= toks[0].i for a in tok.ancestors):
             continue  # '," an intelligence source, who was not authorized to speak, told Fox'
         src = _subject(tok)
-        if src is None or src.ent_type_ in TIME_ENTS or src.i > tok.i and k > 0:
+        if (src is None or src.ent_type_ in TIME_ENTS or src.i > tok.i and k > 0
+                or d.in_top_region(src.idx) is not None):
             # '," Mr. Daniloff, now 81 and retired in Cambridge, said this week': the parse
             # lost the subject; the name between the closing mark and the cue is the speaker
             src = leading_name(toks[:k]) or _leading_noun(toks[:k], tok) or src
@@ -382,7 +388,7 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
             # "... end." Smith said the bill ... starts a new sentence of its own
             if any(c.dep_ in ("ccomp", "xcomp") and c.idx > tok.idx for c in tok.children):
                 continue
-            if k > 8:
+            if k > 8 and not any(t.head.i == tok.i and not t.is_punct for t in d.tokens(start, lo)):
                 continue
         return tok, src
     if open_end:
@@ -399,6 +405,17 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon):
                     return tok, src
                 break
     return None, None
+
+
+def _run_on_to_cue(d: _Doc, cand: _Cand, after: int, cue: Token, src: Token) -> None:
+    """'"We are horrified" by the shooting in Orlando, Nefzi said': words between the closing
+    mark and the attribution go on with the quote's sentence; the content runs to them (mixed)."""
+    if not d.text[cand.start:cand.end].rstrip()[-1:].isalnum():
+        return  # '...," another friend, Emara, said' / '... nothing." That's why, he said'
+    stop = min(cue.idx, _mention(src)[0])
+    gap = [t for t in d.tokens(after, stop) if not t.is_punct and not t.is_space]
+    if gap:
+        cand.end, cand.kind, cand.run_on = gap[-1].idx + len(gap[-1].text), "mixed", True
 
 
 def _leading_noun(toks: list[Token], cue: Token) -> Token | None:
@@ -698,7 +715,7 @@ def _to_quotes(d: _Doc, cands: list[_Cand], resolver: Resolver) -> list[Quote]:
                 resolver.note_speaker(ent, *speaker_span)
             else:
                 speaker = _mention_text(c.source, speaker_span, text)
-            if c.kind == "direct" and c.parent is None:
+            if (c.kind == "direct" or c.run_on) and c.parent is None:
                 last = (speaker, speaker_id, speaker_span)
         elif c.inherit and last is not None:
             # a floating quote's local mention is the attribution it inherits ('"A," he said. "B."')
