@@ -331,6 +331,29 @@ def test_speaker_names(nlp, text: str, speaker: str | None) -> None:
     assert [q.speaker for q in quotes] == [speaker]
 
 
+LABELLED_LINES: list[tuple[str, list[tuple[str, str | None, str]]]] = [
+    # (text, [(quote, speaker's last word, kind)]): a name and a colon opening a line label speech
+    ("Okafor: County budget will not survive the spring.\n\nSenator Ruth Okafor spoke on Monday.",
+     [("County budget will not survive the spring", "Okafor", "indirect")]),
+    ("PRUITT: Well, I think the whole county has to pull together on this one.\n\nGRANT: We agree.",
+     [("Well, I think the whole county has to pull together on this one", "PRUITT", "indirect")]),
+    # a quote in marks filling the line takes the label's speaker
+    ("The hearing went on.\n\nWhitcomb: \"We will not sign this budget, not this year.\"",
+     [("We will not sign this budget, not this year.", "Whitcomb", "direct")]),
+    # no speaker: a column label, a common word, a list of names, a line of two words
+    ("The Latest: Okafor wins the county convention vote.", []),
+    ("The result: three more weeks of talks before the budget vote.", []),
+    ("Iowa: Tim Albrecht, Brad Barron, Sara Craig, Dave Caris, Jerry Crawford.", []),
+    ("Okafor: Not yet.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", LABELLED_LINES)
+def test_labelled_lines(nlp, text: str, expected: list[tuple[str, str | None, str]]) -> None:
+    _, quotes = quotes_of(nlp, text)
+    assert [(q.text, last_word(q.speaker), q.kind) for q in quotes] == expected
+
+
 @pytest.mark.parametrize("text,expected", DIRECT_SPEAKERS)
 def test_direct_speakers(nlp, text: str, expected: list[tuple[str, str | None]]) -> None:
     _, quotes = quotes_of(nlp, text)

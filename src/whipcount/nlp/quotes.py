@@ -14,6 +14,8 @@ Two sources of quotes, merged in text order:
   of :mod:`whipcount.nlp.reported` adds what the cue list misses (``Clinton mentioned
   disparaging remarks``, ``She wants to triple ...``) when its source could speak. An indirect
   quote that contains a partial quote is *mixed*, and the partial quote is folded into it.
+* labelled lines (:mod:`whipcount.nlp.labels`): ``Lynch: No outside influence on FBI probe``
+  and transcript lines (``TAPPER: And obviously, ...``) are the label's speech.
 * two halves of one sentence split by the attribution (``"A," he said, "b."``) are one quote,
   and so are ``"A," he said. "B."`` when the attribution is bare (as PolNeAR marks them).
 
@@ -34,6 +36,7 @@ from ..models import Quote
 from .coref import Resolver
 from .extensions import get_facts, text_of
 from .indirect import indirect_quotes, reported_candidates
+from .labels import labelled_quotes
 from .quote_common import MARKS, SENT_END, QuoteLexicon, cue_subject, load_quote_lexicon
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
@@ -105,6 +108,7 @@ def find_quotes(doc: Doc, lex: QuoteLexicon | None = None) -> list[Quote]:
     used_cues: set[int] = set()
     cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues))
     cands += indirect_quotes(d, lex, used_cues, cands)
+    cands += labelled_quotes(d, cands)
     cands = _fold_partials(cands, text)
     return _to_quotes(d, cands, Resolver(doc, get_facts(doc)))
 
