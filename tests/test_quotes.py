@@ -227,6 +227,12 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # partial quote inside indirect speech: one mixed quote
         "Ms. Rivera said the bill would \u201cgut public schools\u201d if it passed.",
         [("the bill would \u201cgut public schools\u201d if it passed", "Rivera", "mixed")]),
+    (   # an infinitive cue's object is its audience, not its source: the subject of 'plans' tells it
+        "The mayor plans to tell his neighbors that the levy is a mistake.",
+        [("the levy is a mistake", "mayor", "indirect")]),
+    (   # ... and an object is no source at all when there is no subject to find
+        "Her advisers are grappling with how to convince swing voters that she has deep ties to the "
+        "middle class.", []),
     (   # a quote whose sentence runs on to a cue further on that governs it: one mixed quote
         "\"Most people would call that a setback for the mayor\" if she lost more than two wards, said "
         "Dana Whitcomb, a pollster at Granite Research. \"And it could cost her the budget\" because the "

@@ -24,6 +24,7 @@ from .quote_common import is_cue as _is_cue, trim_span as _trim_span
 from .reported import Candidate, candidates, features, framed_clause, load_model, with_second_complement
 
 LOGGER = logging.getLogger(__name__)
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 
 def reported_candidates(d: _Doc, lex: QuoteLexicon, used_cues: set[int], marked: list[_Cand],
@@ -133,7 +134,9 @@ def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
     cls = lex.verbs[tok.lemma_.lower()]
     if cls == "name":
         return None  # 'called X "Y"' is only read around a partial quote
-    src = cue_subject(tok, lex)
+    # only a finite speech verb reads its source on the right ('said Proto'): 'to convince
+    # swing voters that ...' is not said by the voters
+    src = cue_subject(tok, lex, inverted=cls == "speech" and tok.tag_ in _FINITE)
     if src is None or src.dep_ == "expl" or src.lower_ in ("it",) and cls == "speech":
         return None
     comps = [c for c in tok.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and cls == "commit")]
