@@ -227,6 +227,10 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # partial quote inside indirect speech: one mixed quote
         "Ms. Rivera said the bill would \u201cgut public schools\u201d if it passed.",
         [("the bill would \u201cgut public schools\u201d if it passed", "Rivera", "mixed")]),
+    (   # a bare attribution ending in a comma carries the sentence on: one quote, capital or not
+        "\"If you look at the numbers,\" Okafor said, \"The county cannot pay for a second bridge.\"",
+        [("If you look at the numbers,\" Okafor said, \"The county cannot pay for a second bridge.",
+          "Okafor", "direct")]),
     (   # an infinitive cue's object is its audience, not its source: the subject of 'plans' tells it
         "The mayor plans to tell his neighbors that the levy is a mistake.",
         [("the levy is a mistake", "mayor", "indirect")]),

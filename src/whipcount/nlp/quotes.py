@@ -261,6 +261,8 @@ def _same_quote(d: _Doc, a: _Cand, b: _Cand) -> bool:
     body = _quote_body(d.text[b.start:b.end])
     if _continued_after_attribution(d, a, b, gap):
         return True
+    if _framed_between(d, a, gap):
+        return True
     if not body[:1].islower() or d.text[a.start:a.end].rstrip()[-1:] in ".?!":
         return False  # a new sentence is a new quote; only '"A," he said, "b ..."' is one
     if not gap.strip(" " + MARKS):
@@ -284,6 +286,15 @@ def _continued_after_attribution(d: _Doc, a: _Cand, b: _Cand, gap: str) -> bool:
     if not gap.rstrip(" " + MARKS).endswith("."):
         return False
     return "\u2018" not in at and _SINGLE_QUOTED.search(at) is None
+
+
+def _framed_between(d: _Doc, a: _Cand, gap: str) -> bool:
+    """'"A," Brafman said, "B ..."': a bare attribution ending in a comma between two halves
+    carries the sentence on into the second, capital letter or not; one quote."""
+    inner = gap.strip(" " + MARKS)
+    if d.text[a.start:a.end].rstrip()[-1:] != "," or not inner.endswith(","):
+        return False
+    return a.cue is not None and a.end <= a.cue.idx < a.end + len(gap) and "," not in inner[:-1]
 
 
 _NOT_COMPLEMENT = frozenset({"conj", "cc", "parataxis", "advcl", "punct"})
