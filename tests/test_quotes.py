@@ -231,6 +231,9 @@ CASES: list[tuple[str, list[Q]]] = [
         "\"If you look at the numbers,\" Okafor said, \"The county cannot pay for a second bridge.\"",
         [("If you look at the numbers,\" Okafor said, \"The county cannot pay for a second bridge.",
           "Okafor", "direct")]),
+    (   # ... not when the words between hold another verb: two quotes
+        "\"Keep the lights on,\" Okafor sang to the crowd before asking them, \"Where do we go from here?\"",
+        [("Keep the lights on,", "Okafor", "direct"), ("Where do we go from here?", "Okafor", "direct")]),
     (   # an infinitive cue's object is its audience, not its source: the subject of 'plans' tells it
         "The mayor plans to tell his neighbors that the levy is a mistake.",
         [("the levy is a mistake", "mayor", "indirect")]),

@@ -106,7 +106,7 @@ def find_quotes(doc: Doc, lex: QuoteLexicon | None = None) -> list[Quote]:
     regions = scan_quotes(text)
     d = _Doc(doc, regions, text)
     used_cues: set[int] = set()
-    cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues))
+    cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues), lex)
     cands += indirect_quotes(d, lex, used_cues, cands)
     cands += labelled_quotes(d, cands)
     cands = _fold_partials(cands, text)
@@ -224,7 +224,7 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
     return cands
 
 
-def _merge_split_quotes(d: _Doc, cands: list[_Cand]) -> list[_Cand]:
+def _merge_split_quotes(d: _Doc, cands: list[_Cand], lex: QuoteLexicon) -> list[_Cand]:
     """'"A," Baker said, "b."': one sentence interrupted by its attribution is one quote.
 
     Two top-level direct quotes of one paragraph merge when the second goes on with the
@@ -239,7 +239,7 @@ def _merge_split_quotes(d: _Doc, cands: list[_Cand]) -> list[_Cand]:
             if c.parent is None:
                 prev = None
             continue
-        if prev is not None and _same_quote(d, prev, c):
+        if prev is not None and _same_quote(d, prev, c, lex):
             prev.end = c.end
             if prev.source is None and c.source is not None:
                 prev.cue, prev.source, prev.confidence, prev.inherit = c.cue, c.source, c.confidence, False
@@ -252,7 +252,7 @@ def _merge_split_quotes(d: _Doc, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
-def _same_quote(d: _Doc, a: _Cand, b: _Cand) -> bool:
+def _same_quote(d: _Doc, a: _Cand, b: _Cand, lex: QuoteLexicon) -> bool:
     gap = d.text[a.end:b.start]
     if "\n" in gap or len(gap) > MERGE_GAP:
         return False
@@ -261,7 +261,7 @@ def _same_quote(d: _Doc, a: _Cand, b: _Cand) -> bool:
     body = _quote_body(d.text[b.start:b.end])
     if _continued_after_attribution(d, a, b, gap):
         return True
-    if _framed_between(d, a, gap):
+    if _framed_between(d, a, gap, lex):
         return True
     if not body[:1].islower() or d.text[a.start:a.end].rstrip()[-1:] in ".?!":
         return False  # a new sentence is a new quote; only '"A," he said, "b ..."' is one
@@ -288,13 +288,17 @@ def _continued_after_attribution(d: _Doc, a: _Cand, b: _Cand, gap: str) -> bool:
     return "\u2018" not in at and _SINGLE_QUOTED.search(at) is None
 
 
-def _framed_between(d: _Doc, a: _Cand, gap: str) -> bool:
+def _framed_between(d: _Doc, a: _Cand, gap: str, lex: QuoteLexicon) -> bool:
     """'"A," Brafman said, "B ..."': a bare attribution ending in a comma between two halves
-    carries the sentence on into the second, capital letter or not; one quote."""
+    carries the sentence on into the second, capital letter or not; one quote. Not when the
+    words between hold a second verb ('," Blige sings to Clinton before asking her, "')."""
     inner = gap.strip(" " + MARKS)
     if d.text[a.start:a.end].rstrip()[-1:] != "," or not inner.endswith(","):
         return False
-    return a.cue is not None and a.end <= a.cue.idx < a.end + len(gap) and "," not in inner[:-1]
+    if a.cue is None or not a.end <= a.cue.idx < a.end + len(gap) or "," in inner[:-1]:
+        return False
+    return not any((t.pos_ == "VERB" or _is_cue(t, lex)) and t.i != a.cue.i
+                   for t in d.tokens(a.end, a.end + len(gap)))
 
 
 _NOT_COMPLEMENT = frozenset({"conj", "cc", "parataxis", "advcl", "punct"})
@@ -618,7 +622,7 @@ def training_candidates(doc: Doc, lex: QuoteLexicon | None = None) -> list[tuple
     regions = scan_quotes(text_of(doc))
     d = _Doc(doc, regions, text_of(doc))
     used_cues: set[int] = set()
-    cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues))
+    cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues), lex)
     return reported_candidates(d, lex, used_cues, cands)
 
 
