@@ -240,6 +240,10 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # ... and an object is no source at all when there is no subject to find
         "Her advisers are grappling with how to convince swing voters that she has deep ties to the "
         "middle class.", []),
+    (   # 'told X that "..."': the audience is not part of what was told
+        "Governor Lisa Chen told a town hall in Nashua on Monday that the tax plan is \u201cdead on "
+        "arrival.\u201d",
+        [("the tax plan is \u201cdead on arrival.\u201d", "Chen", "mixed")]),
     (   # a quote whose sentence runs on to a cue further on that governs it: one mixed quote
         "\"Most people would call that a setback for the mayor\" if she lost more than two wards, said "
         "Dana Whitcomb, a pollster at Granite Research. \"And it could cost her the budget\" because the "

@@ -317,12 +317,17 @@ def _extend_partial(d: _Doc, cand: _Cand) -> None:
     if cue not in inside.ancestors and inside.head != cue:
         return
     toks: list[Token] = []
-    for c in cue.rights:
-        holds = any(cand.start <= x.idx < cand.end for x in c.subtree)
+    rights = list(cue.rights)
+    holders = [c for c in rights if any(cand.start <= x.idx < cand.end for x in c.subtree)]
+    clause = any(c.dep_ == "ccomp" for c in holders)
+    for c in rights:
+        holds = c in holders
         if c.dep_ in _NOT_COMPLEMENT and not holds:
             continue  # 'and his administration has made ...': another clause, not the words called
         if c.dep_ in ("prep", "advmod", "npadvmod") and not holds:
             continue
+        if clause and c.dep_ in ("dobj", "dative") and not holds:
+            continue  # 'told a town hall in Salem that waterboarding is "peanuts"': the audience
         toks.extend(c.subtree)
     sent = cue.sent  # Token.sent walks the sentence: look it up once, not once per token
     toks = [t for t in toks if sent.start <= t.i < sent.end]
