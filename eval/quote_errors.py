@@ -224,7 +224,8 @@ def main() -> int:
                 if scorer.speaker_ok(q, g):
                     continue
                 cat = "speaker-" + ("nosource" if g["source"] is None else
-                                    "none" if not q.get("speaker") and not q.get("speaker_span") else "wrong")
+                                    "none" if not q.get("speaker") and not q.get("speaker_span") else "wrong") \
+                    + ("-direct" if g["direct"] else "")
                 line = (f"[{art}] gold src={g['source_text']!r} cue={g['cue_text']!r} | pred "
                         f"speaker={q.get('speaker')!r} span={text[slice(*q['speaker_span'])] if q.get('speaker_span') else None!r}"
                         f" kind={q['kind']} :: {text[s:e][:160]!r}")

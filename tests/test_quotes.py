@@ -349,7 +349,8 @@ def test_speaker_names(nlp, text: str, speaker: str | None) -> None:
 
 
 LABELLED_LINES: list[tuple[str, list[tuple[str, str | None, str]]]] = [
-    # (text, [(quote, speaker's last word, kind)]): a name and a colon opening a line label speech
+    # (text, [(quote, speaker's last word, kind)]): a name and a colon opening a line label speech,
+    # a dash and a name after a quote sign it
     ("Okafor: County budget will not survive the spring.\n\nSenator Ruth Okafor spoke on Monday.",
      [("County budget will not survive the spring", "Okafor", "indirect")]),
     ("PRUITT: Well, I think the whole county has to pull together on this one.\n\nGRANT: We agree.",
@@ -362,6 +363,18 @@ LABELLED_LINES: list[tuple[str, list[tuple[str, str | None, str]]]] = [
     ("The result: three more weeks of talks before the budget vote.", []),
     ("Iowa: Tim Albrecht, Brad Barron, Sara Craig, Dave Caris, Jerry Crawford.", []),
     ("Okafor: Not yet.", []),
+    # a dash and a name that end a quote's line, or make a line of their own under it, sign it
+    ("Readers wrote in after the debate.\n\n\u201cHe talked over her all night. It "
+     "was hard to watch.\u201d \u2015 Marisol Ybarra\n\n\u201cShe knew the numbers cold.\u201d"
+     "\u2015 Dev Castellanos.",
+     [("He talked over her all night. It was hard to watch.", "Ybarra", "direct"),
+      ("She knew the numbers cold.", "Castellanos", "direct")]),
+    ("The senator closed the forum with her pledge.\n\n\"We will fund the clinic this year, and "
+     "every year after.\"\n\n- Ruth Okafor.",
+     [("We will fund the clinic this year, and every year after.", "Okafor", "direct")]),
+    # a dash that goes on with the writer's own words signs nothing
+    ("\"The vote is Tuesday.\" -- and the clerk has already printed the ballots.",
+     [("The vote is Tuesday.", None, "direct")]),
 ]
 
 

@@ -7,6 +7,10 @@ a newspaper) at the start of a line; a line opened by a label word of
 ``data/not_speaker_labels.txt`` ("The Latest:", "Editor's Note:") or by a common word ("The
 result:", "Still to come:") is not speech. The words up to the end of the line are the content:
 an indirect quote, or the speaker of a quote in marks that fills the line and has none.
+
+Reader responses and epigraphs sign a quote instead: ``"... our greatest shame." ― Sonya
+Herridge``, or the name on a line of its own under the quote (``- Hillary Clinton.``). A dash
+and a name that end the quote's line (or make up the next line) are its speaker.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ from .quote_common import DocIndex, QuoteCand
 _LABEL = re.compile(r"^[^\S\n]*([A-Z][^\n:]{0,40}?):[^\S\n]+(\S[^\n]*)$", re.M)
 MAX_LABEL_TOKENS = 4
 _NAME_POS = frozenset({"PROPN"})
+# after a closing mark: a dash, a name, the end of the line; or a line of its own that is a dash
+# and a name (the blank line between allowed)
+_SIGNATURE = re.compile(r"[^\S\n]*(?:\n[^\S\n]*){0,2}(?:--|[-\u2015\u2014\u2013])[^\S\n]*"
+                        r"([A-Z][^\n,;:!?\"\u201c\u201d]{1,40}?)[^\S\n]*\.?[^\S\n]*(?:\n|$)")
 
 _not_labels: frozenset[str] | None = None
 
@@ -78,3 +86,20 @@ def labelled_quotes(d: DocIndex, cands: list[QuoteCand]) -> list[QuoteCand]:
         out.append(QuoteCand(kind="indirect", start=start, end=start + len(body), source=head,
                              confidence=0.7))
     return out
+
+
+def sign_quotes(d: DocIndex, cands: list[QuoteCand]) -> None:
+    """Give a top-level direct quote without a speaker of its own the name that signs it
+    ('"..." ― Sonya Herridge'); the quote is changed in place."""
+    for c in cands:
+        if c.parent is not None or c.kind != "direct" or (c.source is not None and not c.inherit):
+            continue
+        close = c.end
+        while close < len(d.text) and d.text[close] in "\"'\u201c\u201d\u2018\u2019.,":
+            close += 1
+        m = _SIGNATURE.match(d.text, close)
+        if m is None:
+            continue
+        head = label_head(d.tokens(m.start(1), m.end(1)))
+        if head is not None:
+            c.source, c.inherit, c.confidence = head, False, 0.8

@@ -36,7 +36,7 @@ from ..models import Quote
 from .coref import Resolver
 from .extensions import get_facts, text_of
 from .indirect import indirect_quotes, reported_candidates
-from .labels import labelled_quotes
+from .labels import labelled_quotes, sign_quotes
 from .quote_common import MARKS, SENT_END, QuoteLexicon, cue_subject, load_quote_lexicon
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
@@ -107,6 +107,7 @@ def find_quotes(doc: Doc, lex: QuoteLexicon | None = None) -> list[Quote]:
     d = _Doc(doc, regions, text)
     used_cues: set[int] = set()
     cands = _merge_split_quotes(d, _marked_quotes(d, regions, lex, used_cues), lex)
+    sign_quotes(d, cands)
     cands += indirect_quotes(d, lex, used_cues, cands)
     cands += labelled_quotes(d, cands)
     cands = _fold_partials(cands, text)
