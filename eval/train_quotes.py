@@ -11,7 +11,9 @@ is labelled positive when its content matches a gold PolNeAR content the way the
 matches them (at least half of each overlaps). A logistic model is fitted by full-batch Adam on
 the features (numpy only); the threshold is the one that gives the best candidate-level F1 on a
 held-out part of the split (by article). The final model is refitted on the whole split and
-written as JSON (a few hundred kilobytes). Default SPLIT_DIR: ../shared/data/polnear/train.
+written as JSON (a few hundred kilobytes) with the cue lemmas it may score: those seen in at
+least ``--gate-count`` candidates, of which a smoothed share of at least ``--gate-rate`` were
+positive. Default SPLIT_DIR: ../shared/data/polnear/train.
 """
 
 from __future__ import annotations
@@ -91,11 +93,28 @@ def fit(exs: list[Example], min_count: int, l2: float, steps: int = 300) -> dict
     return {f: float(w[k]) for f, k in vocab.items() if abs(w[k]) > 1e-3}
 
 
+def _lemma(feats: list[str]) -> str:
+    return next(f[2:] for f in feats if f.startswith("L:"))
+
+
+def cue_lemmas(exs: list[Example], min_count: int, min_rate: float) -> frozenset[str]:
+    """The cue lemmas of at least ``min_count`` candidates with a positive share (add-half
+    smoothed) of at least ``min_rate``."""
+    seen: Counter[str] = Counter()
+    positive: Counter[str] = Counter()
+    for _, feats, label, _ in exs:
+        lemma = _lemma(feats)
+        seen[lemma] += 1
+        positive[lemma] += label
+    return frozenset(lemma for lemma, n in seen.items()
+                     if n >= min_count and (positive[lemma] + 0.5) / (n + 1) >= min_rate)
+
+
 def best_threshold(model: ReportedModel, exs: list[Example], n_gold: int) -> tuple[float, float]:
     """The threshold with the best candidate-level F1 on ``exs`` (distinct gold found / n_gold)."""
     probs = [model.probability(f) for _, f, _, _ in exs]
     best = (0.5, 0.0)
-    for th in np.arange(0.2, 0.8, 0.025):
+    for th in np.arange(0.1, 0.8, 0.025):
         pred = [(e, p) for e, p in zip(exs, probs) if p >= th]
         found = {(e[0], e[3]) for e, _ in pred if e[2]}
         fp = sum(1 for e, _ in pred if not e[2])
@@ -117,6 +136,9 @@ def main() -> int:
     ap.add_argument("--min-count", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--limit", type=int, default=0, help="the first N articles only")
+    ap.add_argument("--gate-count", type=int, default=3, help="fewest candidates of a cue lemma the model scores")
+    ap.add_argument("--gate-rate", type=float, default=0.25,
+                    help="lowest share of a cue lemma's candidates that were attributions")
     ap.add_argument("--threshold", type=float, default=0.0,
                     help="ship this threshold instead of the held-out best (0.5: the shipped model)")
     args = ap.parse_args()
@@ -134,10 +156,14 @@ def main() -> int:
           f"of {sum(len(gold.get(a, [])) for a in arts)}")
     print(f"{len(exs)} candidates ({sum(e[2] for e in exs)} positive) from {len(arts)} articles")
     w = fit(train, args.min_count, args.l2)
-    th, f1 = best_threshold(ReportedModel(w), test, n_gold_test)
+    gate = cue_lemmas(train, args.gate_count, args.gate_rate)
+    th, f1 = best_threshold(ReportedModel(w), [e for e in test if _lemma(e[1]) in gate], n_gold_test)
     print(f"held-out: best threshold {th:.3f}, candidate-level F1 {f1:.3f} over all gold "
           f"({n_gold_test} gold in {len(held)} articles)")
-    final = ReportedModel(fit(exs, args.min_count, args.l2), threshold=args.threshold or th)
+    lemmas = cue_lemmas(exs, args.gate_count, args.gate_rate)
+    final = ReportedModel(fit(exs, args.min_count, args.l2), threshold=args.threshold or th,
+                          cue_lemmas=lemmas)
+    print(f"{len(lemmas)} cue lemmas pass the gate ({args.gate_count} candidates, share {args.gate_rate})")
     args.output.write_text(final.to_json() + "\n", encoding="utf-8")
     top = sorted(final.weights.items(), key=lambda kv: -kv[1])[:15]
     print("strongest features: " + ", ".join(f"{k}={v:.2f}" for k, v in top))

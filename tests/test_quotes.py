@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -145,7 +147,7 @@ CASES: list[tuple[str, list[Q]]] = [
         "Senator Marco Rubio hit back on Sunday, saying that Christie cared more about his campaign.",
         [("Christie cared more about his campaign", "Rubio", "indirect")]),
     (   # nested quote with its own speaker
-        "Teachers union president Anne Morrow backed the plan. \u201cGov. Ned Pryor told us, "
+        "Teachers union president Anne Morrow spoke after the vote. \u201cGov. Ned Pryor told us, "
         "\u2018You will get your raise,\u2019\u201d Morrow said.",
         [("Gov. Ned Pryor told us, \u2018You will get your raise,\u2019", "Morrow", "direct"),
          ("You will get your raise,", "Pryor", "direct")]),
@@ -237,9 +239,10 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # an infinitive cue's object is its audience, not its source: the subject of 'plans' tells it
         "The mayor plans to tell his neighbors that the levy is a mistake.",
         [("the levy is a mistake", "mayor", "indirect")]),
-    (   # ... and an object is no source at all when there is no subject to find
+    (   # ... and an object is no source at all: 'swing voters' are told, the advisers grapple
         "Her advisers are grappling with how to convince swing voters that she has deep ties to the "
-        "middle class.", []),
+        "middle class.",
+        [("how to convince swing voters that she has deep ties to the middle class", "advisers", "indirect")]),
     (   # 'told X that "..."': the audience is not part of what was told
         "Governor Lisa Chen told a town hall in Nashua on Monday that the tax plan is \u201cdead on "
         "arrival.\u201d",
@@ -547,6 +550,39 @@ def test_reported_model_probability(weights, feats, expected) -> None:
     assert ReportedModel(weights).probability(feats) == pytest.approx(expected, abs=1e-6)
 
 
+@pytest.mark.parametrize("lemmas,lemma,allowed", [
+    (None, "walk", True),                    # no gate: every cue is scored
+    (frozenset({"say", "urge"}), "say", True),
+    (frozenset({"say", "urge"}), "walk", False),
+])
+def test_reported_model_cue_gate(lemmas, lemma: str, allowed: bool) -> None:
+    from whipcount.nlp.reported import ReportedModel
+    model = ReportedModel({"bias": 0.0}, cue_lemmas=lemmas)
+    assert model.allows(lemma) is allowed
+    assert json.loads(model.to_json()).get("cue_lemmas") == (sorted(lemmas) if lemmas else None)
+
+
+# (per-lemma candidates as (lemma, label)), min count, min share -> lemmas that pass the gate
+CUE_GATE_CASES = [
+    ([("say", 1), ("say", 1), ("say", 0)], 3, 0.25, {"say"}),
+    ([("say", 1), ("say", 1)], 3, 0.25, set()),                           # too few candidates
+    ([("have", 0)] * 9 + [("have", 1)], 3, 0.25, set()),                  # (1 + .5) / 11 < .25
+    ([("urge", 1)] * 2 + [("urge", 0)] * 6, 3, 0.25, {"urge"}),           # (2 + .5) / 9 >= .25
+]
+
+
+@pytest.mark.parametrize("cands,min_count,min_rate,expected", CUE_GATE_CASES)
+def test_cue_lemma_gate(cands, min_count: int, min_rate: float, expected: set[str]) -> None:
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "eval" / "train_quotes.py"
+    spec = importlib.util.spec_from_file_location("train_quotes", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    exs = [("a", ["bias", f"L:{lemma}"], label, None) for lemma, label in cands]
+    assert mod.cue_lemmas(exs, min_count, min_rate) == expected
+
+
 def test_shipped_model_is_small_and_loads() -> None:
     from importlib import resources
 
@@ -555,3 +591,4 @@ def test_shipped_model_is_small_and_loads() -> None:
     assert len(path.read_bytes()) < 20_000_000
     model = load_model()
     assert model is not None and 0.0 < model.threshold < 1.0 and model.weights
+    assert model.cue_lemmas and {"say", "tell", "argue"} <= model.cue_lemmas

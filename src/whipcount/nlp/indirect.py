@@ -54,15 +54,19 @@ def indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
                      marked: list[_Cand]) -> list[_Cand]:
     """Reported speech: the cue-verb rules, plus what the learned model adds above its threshold.
 
-    A model candidate is kept only when its source could speak (:func:`_agentive`); where a
-    rule and a model candidate overlap, the rule's reading wins.
+    A model candidate is scored only when the model allows its cue lemma, and kept only when
+    its source could speak (:func:`_agentive`); where a rule and a model candidate overlap, the
+    rule's reading wins.
     """
     rules = _rule_indirect_quotes(d, lex, used_cues, marked)
     model = load_model()
     if model is None:
         return rules
     scored: list[_Cand] = []
-    for cand, feats in reported_candidates(d, lex, used_cues, marked, keep=lambda c: _may_speak(c, lex)):
+    def keep(c: Candidate) -> bool:
+        return model.allows(c.cue.lemma_.lower()) and _may_speak(c, lex)
+
+    for cand, feats in reported_candidates(d, lex, used_cues, marked, keep=keep):
         p = model.probability(feats)
         if p >= model.threshold:
             source = None if cand.cue.lemma_.lower() in lex.sourceless else cand.source

@@ -8,6 +8,11 @@ noun with a clausal complement; ``CLAUSE, X said``); :class:`ReportedModel` scor
 logistic model over a few dozen sparse features (cue lemma, complement type, subject type, ...)
 whose weights are data (``data/reported_model.json``, trained on PolNeAR train by
 ``eval/train_quotes.py``). Inference is pure Python: a dictionary look-up per feature.
+
+The model also carries the cue lemmas it may accept: those that reported something in at
+least a set share of their candidates on train. A verb that seldom or never did ('have',
+'walk', 'offer') is not scored at all: the logistic weights alone let generic features (a long
+clausal object, a named subject) carry a word that has no lexical evidence behind it.
 """
 
 from __future__ import annotations
@@ -353,10 +358,16 @@ def features(c: Candidate, lexicon: dict[str, str], in_quote: bool = False,
 
 @dataclass
 class ReportedModel:
-    """Logistic weights by feature, and the probability above which a candidate is kept."""
+    """Logistic weights by feature, the probability above which a candidate is kept, and the
+    cue lemmas that may be scored (None: every lemma)."""
 
     weights: dict[str, float]
     threshold: float = 0.5
+    cue_lemmas: frozenset[str] | None = None
+
+    def allows(self, lemma: str) -> bool:
+        """Whether a candidate of the cue ``lemma`` (lower case) is scored at all."""
+        return self.cue_lemmas is None or lemma in self.cue_lemmas
 
     def probability(self, feats: list[str]) -> float:
         """P(the candidate is an attribution) under the model."""
@@ -368,9 +379,11 @@ class ReportedModel:
 
     def to_json(self) -> str:
         """The model as the JSON of ``data/reported_model.json``."""
-        return json.dumps({"threshold": self.threshold,
-                           "weights": {k: round(v, 4) for k, v in sorted(self.weights.items())}},
-                          indent=0)
+        obj: dict[str, object] = {"threshold": self.threshold}
+        if self.cue_lemmas is not None:
+            obj["cue_lemmas"] = sorted(self.cue_lemmas)
+        obj["weights"] = {k: round(v, 4) for k, v in sorted(self.weights.items())}
+        return json.dumps(obj, indent=0)
 
 
 @lru_cache(maxsize=1)
@@ -382,5 +395,7 @@ def load_model() -> ReportedModel | None:
         LOGGER.info("no %s in the package; indirect quotes come from the cue-verb rules", MODEL_FILE)
         return None
     obj = json.loads(raw)
+    lemmas = obj.get("cue_lemmas")
     return ReportedModel(weights={k: float(v) for k, v in obj["weights"].items()},
-                         threshold=float(obj.get("threshold", 0.5)))
+                         threshold=float(obj.get("threshold", 0.5)),
+                         cue_lemmas=None if lemmas is None else frozenset(lemmas))
