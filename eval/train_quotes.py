@@ -140,7 +140,7 @@ def main() -> int:
     ap.add_argument("--gate-rate", type=float, default=0.25,
                     help="lowest share of a cue lemma's candidates that were attributions")
     ap.add_argument("--threshold", type=float, default=0.0,
-                    help="ship this threshold instead of the held-out best (0.5: the shipped model)")
+                    help="ship this threshold instead of the held-out best")
     args = ap.parse_args()
     split = args.split_dir.resolve()
     exs = examples(split, args.cache, args.limit)
