@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from repo_scripts import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def load_gate():
-    spec = importlib.util.spec_from_file_location("gate", REPO / "eval" / "gate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval/gate.py")
 
 
 @pytest.mark.parametrize("figures, pins, dropped", [

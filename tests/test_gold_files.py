@@ -8,7 +8,6 @@ the PolNeAR texts in ../shared and skip with a reason when it is missing.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import unicodedata
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_scripts import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "eval" / "gold" / "endorsements"
@@ -192,10 +192,7 @@ def test_scorer_round_trip(tmp_path: Path) -> None:
     scorer_path = SHARED / "eval" / "score_gold.py"
     if not scorer_path.is_file():
         pytest.skip(f"shared scorer not found: {scorer_path}")
-    spec = importlib.util.spec_from_file_location("score_gold_dir", REPO / "eval" / "score_gold_dir.py")
-    assert spec and spec.loader
-    wrapper = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(wrapper)
+    wrapper = load_script("eval/score_gold_dir.py")
     preds = {}
     for path in GOLD_FILES:
         g = load(path)

@@ -573,14 +573,9 @@ CUE_GATE_CASES = [
 
 @pytest.mark.parametrize("cands,min_count,min_rate,expected", CUE_GATE_CASES)
 def test_cue_lemma_gate(cands, min_count: int, min_rate: float, expected: set[str]) -> None:
-    import importlib.util
-    from pathlib import Path
-    path = Path(__file__).resolve().parents[1] / "eval" / "train_quotes.py"
-    spec = importlib.util.spec_from_file_location("train_quotes", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    from repo_scripts import load_script
     exs = [("a", ["bias", f"L:{lemma}"], label, None) for lemma, label in cands]
-    assert mod.cue_lemmas(exs, min_count, min_rate) == expected
+    assert load_script("eval/train_quotes.py").cue_lemmas(exs, min_count, min_rate) == expected
 
 
 def test_shipped_model_is_small_and_loads() -> None:

@@ -7,9 +7,7 @@ check on the linking gold (no identity holds two different gold people).
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +23,7 @@ from whipcount.resolve import (
 )
 from whipcount.resolve.linking import article_states, find_states, person_context
 from whipcount.resolve.people import names_compatible
+from repo_scripts import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -260,14 +259,7 @@ def test_org_alias_from_article() -> None:
 # --- the real knowledge bases and PolNeAR dev ----------------------------------------------------
 
 def _load_scorer() -> ModuleType:
-    if "score_kb_links" in sys.modules:
-        return sys.modules["score_kb_links"]
-    spec = importlib.util.spec_from_file_location("score_kb_links", REPO / "eval" / "score_kb_links.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["score_kb_links"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval/score_kb_links.py")
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
+from repo_scripts import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "eval" / "gold" / "speakers" / "polnear-dev.jsonl"
@@ -16,11 +16,7 @@ PRONOUNS = {"he", "she"}
 
 
 def _scorer():
-    spec = importlib.util.spec_from_file_location("score_speakers", REPO / "eval" / "score_speakers.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("eval/score_speakers.py")
 
 
 def _items() -> list[dict]:
