@@ -19,11 +19,10 @@ from spacy.tokens import Doc, Token
 
 from .coref import read_table
 from .quotemarks import MarkedRegion
-from .reported import cut_trailing_aside, subject_of
+from .reported import MARKS, cut_trailing_aside, subject_of
 
 LOGGER = logging.getLogger(__name__)
 
-MARKS = "\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 SENT_END = re.compile(r"[.?!][\"'\u201d\u2019)]*(?:\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\s*$)")
 
 
