@@ -4,13 +4,14 @@
 usage::
 
     python eval/train_quotes.py [SPLIT_DIR] [-o src/whipcount/nlp/data/reported_model.json]
-                                [--cache DIR] [--holdout 0.2] [--l2 1.0] [--min-count 3]
+                                [--cache DIR] [--folds 5] [--l2 1.0] [--min-count 3]
 
 Every (cue, content) candidate the parse offers (``whipcount.nlp.quotes.training_candidates``)
 is labelled positive when its content matches a gold PolNeAR content the way the shared scorer
 matches them (at least half of each overlaps). A logistic model is fitted by full-batch Adam on
-the features (numpy only); the threshold is the one that gives the best candidate-level F1 on a
-held-out part of the split (by article). The final model is refitted on the whole split and
+the features (numpy only); the threshold is the one that gives the best candidate-level F1 over
+the split when every article is scored by a model fitted without it (k-fold cross-validation
+by article). The final model is refitted on the whole split and
 written as JSON (a few hundred kilobytes) with the cue lemmas it may score: those seen in at
 least ``--gate-count`` candidates, of which a smoothed share of at least ``--gate-rate`` were
 positive. Default SPLIT_DIR: ../shared/data/polnear/train.
@@ -110,14 +111,14 @@ def cue_lemmas(exs: list[Example], min_count: int, min_rate: float) -> frozenset
                      if n >= min_count and (positive[lemma] + 0.5) / (n + 1) >= min_rate)
 
 
-def best_threshold(model: ReportedModel, exs: list[Example], n_gold: int) -> tuple[float, float]:
-    """The threshold with the best candidate-level F1 on ``exs`` (distinct gold found / n_gold)."""
-    probs = [model.probability(f) for _, f, _, _ in exs]
+def best_threshold(scored: list[tuple[Example, float]], n_gold: int) -> tuple[float, float]:
+    """The threshold with the best candidate-level F1 (distinct gold found / n_gold) over
+    ``scored`` (examples with their probabilities)."""
     best = (0.5, 0.0)
     for th in np.arange(0.1, 0.8, 0.025):
-        pred = [(e, p) for e, p in zip(exs, probs) if p >= th]
-        found = {(e[0], e[3]) for e, _ in pred if e[2]}
-        fp = sum(1 for e, _ in pred if not e[2])
+        pred = [e for e, p in scored if p >= th]
+        found = {(e[0], e[3]) for e in pred if e[2]}
+        fp = sum(1 for e in pred if not e[2])
         prec = len(found) / (len(found) + fp) if found or fp else 0.0
         rec = len(found) / n_gold if n_gold else 0.0
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
@@ -126,12 +127,26 @@ def best_threshold(model: ReportedModel, exs: list[Example], n_gold: int) -> tup
     return best
 
 
+def cross_validated(exs: list[Example], arts: list[str], folds: int, args: argparse.Namespace
+                    ) -> list[tuple[Example, float]]:
+    """Every example's probability from a model fitted without its article's fold (the gate
+    too), the candidates the gate turns down left out."""
+    out: list[tuple[Example, float]] = []
+    for k in range(folds):
+        held = set(arts[k::folds])
+        train = [e for e in exs if e[0] not in held]
+        model = ReportedModel(fit(train, args.min_count, args.l2))
+        gate = cue_lemmas(train, args.gate_count, args.gate_rate)
+        out += [(e, model.probability(e[1])) for e in exs if e[0] in held and _lemma(e[1]) in gate]
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("split_dir", type=Path, nargs="?", default=DEFAULT_SPLIT)
     ap.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "whipcount-quote-cache")
-    ap.add_argument("--holdout", type=float, default=0.2)
+    ap.add_argument("--folds", type=int, default=5, help="cross-validation folds (by article) for the threshold")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--min-count", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
@@ -140,26 +155,21 @@ def main() -> int:
     ap.add_argument("--gate-rate", type=float, default=0.25,
                     help="lowest share of a cue lemma's candidates that were attributions")
     ap.add_argument("--threshold", type=float, default=0.0,
-                    help="ship this threshold instead of the held-out best")
+                    help="ship this threshold instead of the cross-validated best")
     args = ap.parse_args()
     split = args.split_dir.resolve()
     exs = examples(split, args.cache, args.limit)
     arts = sorted({e[0] for e in exs})
     random.Random(args.seed).shuffle(arts)
-    held = set(arts[: int(len(arts) * args.holdout)])
-    train = [e for e in exs if e[0] not in held]
-    test = [e for e in exs if e[0] in held]
     scorer = load_scorer()
     gold, _ = scorer.load_gold(str(split))
-    n_gold_test = sum(len(gold.get(a, [])) for a in held)
+    n_gold = sum(len(gold.get(a, [])) for a in arts)
     print(f"oracle: {len({(e[0], e[3]) for e in exs if e[2]})} distinct gold contents reachable "
-          f"of {sum(len(gold.get(a, [])) for a in arts)}")
+          f"of {n_gold}")
     print(f"{len(exs)} candidates ({sum(e[2] for e in exs)} positive) from {len(arts)} articles")
-    w = fit(train, args.min_count, args.l2)
-    gate = cue_lemmas(train, args.gate_count, args.gate_rate)
-    th, f1 = best_threshold(ReportedModel(w), [e for e in test if _lemma(e[1]) in gate], n_gold_test)
-    print(f"held-out: best threshold {th:.3f}, candidate-level F1 {f1:.3f} over all gold "
-          f"({n_gold_test} gold in {len(held)} articles)")
+    th, f1 = best_threshold(cross_validated(exs, arts, args.folds, args), n_gold)
+    print(f"{args.folds}-fold cross-validation: best threshold {th:.3f}, candidate-level F1 {f1:.3f} "
+          f"over all gold ({n_gold} gold in {len(arts)} articles)")
     lemmas = cue_lemmas(exs, args.gate_count, args.gate_rate)
     final = ReportedModel(fit(exs, args.min_count, args.l2), threshold=args.threshold or th,
                           cue_lemmas=lemmas)

@@ -540,6 +540,34 @@ def test_quote_finder_properties(nlp, text: str) -> None:
             assert parent.span[0] <= q.span[0] and q.span[1] <= parent.span[1]
 
 
+# (text, cue word, contents the parse offers the model for that cue, contents it must not offer)
+CANDIDATE_CASES = [
+    (   # an object and its 'as' phrase are one content, not two
+        "Critics described the levy as a giveaway to developers.", "described",
+        {"the levy as a giveaway to developers"}, {"the levy", "a giveaway to developers"}),
+    (   # ... also when the object is a preposition's
+        "For weeks Ortiz has gone after the comptroller as a paper tiger.", "gone",
+        {"the comptroller as a paper tiger"}, set()),
+    (   # 'for': the joined reading is offered next to the object alone
+        "Republicans are slamming the county clerk for her handling of the recount.", "slamming",
+        {"the county clerk for her handling of the recount", "the county clerk"}, set()),
+    (   # bare verbs conjoined to the cue after its infinitive are more of the infinitive
+        "She wants to double the grant, hire more nurses and open two clinics.", "wants",
+        {"to double the grant, hire more nurses and open two clinics"}, {"to double the grant"}),
+    (   # ... and a verb with a tense of its own is not, wherever the parse hangs it
+        "He promised to fight the closure but lost the vote in March.", "promised",
+        {"to fight the closure"}, set()),
+]
+
+
+@pytest.mark.parametrize("text,cue,offered,not_offered", CANDIDATE_CASES)
+def test_reported_candidates(nlp, text: str, cue: str, offered: set[str], not_offered: set[str]) -> None:
+    from whipcount.nlp.reported import candidates
+    doc = nlp(text)
+    got = {text[c.start:c.end] for c in candidates(doc) if c.cue.text == cue}
+    assert offered <= got and not (not_offered & got), got
+
+
 @pytest.mark.parametrize("weights,feats,expected", [
     ({"bias": 0.0}, ["bias"], 0.5),
     ({"bias": -50.0}, ["bias"], 0.0),

@@ -21,7 +21,8 @@ from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
 from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject
 from .quote_common import is_cue as _is_cue, trim_span as _trim_span
-from .reported import Candidate, candidates, features, framed_clause, load_model, with_second_complement
+from .reported import (Candidate, candidates, features, framed_clause, load_model, with_coordinated_verbs,
+                       with_second_complement)
 
 LOGGER = logging.getLogger(__name__)
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
@@ -157,7 +158,8 @@ def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
         if comp.i < tok.i:
             toks = [t for t in toks if t.i < min(tok.i, src.left_edge.i)]
         else:
-            toks = _before_own_cue(with_second_complement(tok, comp, toks), lex)
+            more = with_coordinated_verbs if comp.dep_ == "xcomp" else with_second_complement
+            toks = _before_own_cue(more(tok, comp, toks), lex)
         span = _trim_span(d, toks)
     if span is None:
         return None

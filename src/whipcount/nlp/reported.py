@@ -165,6 +165,34 @@ def with_second_complement(cue: Token, comp: Token, toks: list[Token]) -> list[T
     return toks
 
 
+def with_coordinated_verbs(cue: Token, comp: Token, toks: list[Token]) -> list[Token]:
+    """The words of an infinitive complement ('wants to triple the program, ...').
+
+    Bare verbs the parse conjoined to the cue after the infinitive, with no subject or
+    auxiliary of their own, are more of it ('..., grow the Corps and create a reserve': the
+    span runs on to the last of them); a verb with a tense of its own conjoined to the
+    infinitive is not ('promised to fight the closure but lost the vote': the span stops
+    before 'but').
+    """
+    if not toks:
+        return toks
+    doc = cue.doc
+    finite = next((c for c in comp.rights if c.dep_ == "conj" and c.tag_ in ("VBD", "VBZ")), None)
+    if finite is not None:
+        cut = finite.left_edge.i
+        while cut > comp.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+            cut -= 1
+        return [t for t in toks if t.i < cut]
+    last = None
+    for c in cue.rights:
+        if c.dep_ == "conj" and c.i > comp.i and c.tag_ in ("VB", "VBP") and not any(
+                g.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for g in c.children):
+            last = c
+    if last is None:
+        return toks
+    return list(doc[toks[0].i:last.right_edge.i + 1])
+
+
 def framed_clause(cue: Token) -> list[Token] | None:
     """The words an attribution set off by commas frames, for a cue parsed as parataxis.
 
@@ -238,6 +266,43 @@ def _make(cue: Token, comp: Token | None, dep: str, toks: list[Token], source: T
 _CONTENT_POS = frozenset({int(VERB), int(AUX), int(NOUN)})
 
 
+# 'dismissed [Estonia as being in the suburbs]': an object and the 'as' phrase after it are one
+# content (they replace the two separate candidates); 'slamming [Kaine for his work]': with
+# these prepositions the joined reading is one more candidate, next to the separate ones
+JOINED_AS = "as"
+ALSO_JOINED = frozenset({"for", "to", "with", "over", "about"})
+
+
+def _object_phrase(verb: Token) -> tuple[Token | None, Token | None]:
+    """The verb's object (or the object of the preposition just before: 'gone after [Trump] as
+    a "leech"') and the prepositional phrase right after it that annotators read as one
+    content with it ('described [the plan as a giveaway]', 'blamed [him for the loss]').
+
+    Returns the verb's child that holds the object (the object or its preposition) and the
+    phrase, or ``(None, None)``.
+    """
+    rights = list(verb.rights)
+    for k in range(1, len(rights)):
+        phrase, holder = rights[k], rights[k - 1]
+        if phrase.dep_ != "prep" or not phrase.n_rights:
+            continue
+        word = phrase.lower_
+        if word != JOINED_AS and word not in ALSO_JOINED:
+            continue
+        if holder.dep_ == "dobj" or holder.dep_ == "prep" and holder.lower_ != word and any(
+                g.dep_ == "pobj" for g in holder.children):
+            return holder, phrase
+        return None, None
+    return None, None
+
+
+def _joined(doc: Doc, holder: Token, phrase: Token) -> tuple[str, list[Token]]:
+    """The dep label and the tokens of an object joined with the phrase after it."""
+    lo = holder.left_edge.i if holder.dep_ == "dobj" else holder.i + 1
+    dep = f"dobj_{phrase.lower_}" if holder.dep_ == "dobj" else f"prep_{holder.lower_}_{phrase.lower_}"
+    return dep, list(doc[lo:phrase.right_edge.i + 1])
+
+
 def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                speech: frozenset[str] = frozenset()) -> list[Candidate]:
     """Every (cue, content) pair of ``doc``.
@@ -258,11 +323,19 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 c = _make(tok, tok.head, "parataxis", framed, src, front=True)
                 if c is not None:
                     out.append(c)
+            holder, phrase = _object_phrase(tok)
+            replace = phrase is not None and phrase.lower_ == JOINED_AS
+            if phrase is not None and not replace:
+                c = _make(tok, holder, *_joined(doc, holder, phrase), src)
+                if c is not None:
+                    out.append(c)
             for ch in tok.children:
                 dep = ch.dep_
-                if dep not in VERB_COMPS:
+                if dep not in VERB_COMPS or replace and ch.i == phrase.i:
                     continue
-                if dep == "prep":
+                if replace and ch.i == holder.i:
+                    dep, toks = _joined(doc, holder, phrase)
+                elif dep == "prep":
                     pobj = next((g for g in ch.children if g.dep_ in ("pobj", "pcomp")), None)
                     if pobj is None:
                         continue
@@ -274,6 +347,8 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                     toks = list(ch.subtree)
                     if dep == "ccomp" and ch.i > tok.i:
                         toks = with_second_complement(tok, ch, toks)
+                    elif dep == "xcomp" and ch.i > tok.i:
+                        toks = with_coordinated_verbs(tok, ch, toks)
                 front = ch.i < tok.i
                 if front:
                     lim = tok.i if src is None else min(tok.i, src.left_edge.i)
