@@ -254,6 +254,12 @@ CASES: list[tuple[str, list[Q]]] = [
         [("Most people would call that a setback for the mayor\" if she lost more than two wards",
           "Whitcomb", "mixed"),
          ("And it could cost her the budget\" because the council would turn", "Whitcomb", "mixed")]),
+    (   # a partial quote after the reported clause of its own cue, in the same sentence, is more
+        # of that clause: one mixed quote, not a clause and a quote
+        "At a briefing in Salem, the chief also said that it was too early to tell whether the blaze "
+        "was set on purpose, and there was \u201cno evidence\" yet that it was linked to the strike.",
+        [("it was too early to tell whether the blaze was set on purpose, and there was "
+          "\u201cno evidence\"", "chief", "mixed")]),
 ]
 
 
@@ -557,6 +563,11 @@ CANDIDATE_CASES = [
     (   # ... and a verb with a tense of its own is not, wherever the parse hangs it
         "He promised to fight the closure but lost the vote in March.", "promised",
         {"to fight the closure"}, set()),
+    (   # an adjective with a clause takes it as its content
+        "Most county clerks are afraid that the new rules will slow the count.", "afraid",
+        {"the new rules will slow the count"}, set()),
+    (   # ... and with a preposition, the preposition's object
+        "The treasurer is confident of a clean audit.", "confident", {"a clean audit"}, set()),
 ]
 
 

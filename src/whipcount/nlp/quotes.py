@@ -654,6 +654,8 @@ def _fold_partials(cands: list[_Cand], d_text: str) -> list[_Cand]:
                     host = h
                     break
                 k -= 1
+            if host is None:
+                host = _same_cue_before(indirect, bisect.bisect_right(starts, c.start) - 1, c, d_text)
             if host is not None:
                 host.kind = "mixed"
                 continue
@@ -665,6 +667,25 @@ def _fold_partials(cands: list[_Cand], d_text: str) -> list[_Cand]:
                 continue
         out.append(c)
     return out
+
+
+_JOIN_GAP = 160  # most characters between a reported clause and a quote that continues it
+
+
+def _same_cue_before(indirect: list[_Cand], k: int, c: _Cand, d_text: str) -> _Cand | None:
+    """'the mayor said that it was too early to tell, and there was "no evidence"': a partial
+    quote after the reported clause of its own cue, in the same sentence, is more of that
+    clause; the clause runs on to the end of the quote (returned, or None)."""
+    if c.cue is None or k < 0:
+        return None
+    h = indirect[k]
+    if h.cue is None or h.cue.i != c.cue.i or h.end > c.start or c.start - h.end > _JOIN_GAP:
+        return None
+    gap = d_text[h.end:c.start]
+    if "\n" in gap or SENT_END.search(gap):
+        return None
+    h.end = c.end + (1 if c.end < len(d_text) and d_text[c.end] in MARKS else 0)
+    return h
 
 
 # ---- speakers and output ----------------------------------------------------------------

@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import resources
 
 from spacy.attrs import POS
-from spacy.symbols import AUX, NOUN, VERB
+from spacy.symbols import ADJ, AUX, NOUN, VERB
 from spacy.tokens import Doc, Token
 
 from .extensions import text_of, tokens_with
@@ -263,7 +263,15 @@ def _make(cue: Token, comp: Token | None, dep: str, toks: list[Token], source: T
                      source=source, front=front)
 
 
-_CONTENT_POS = frozenset({int(VERB), int(AUX), int(NOUN)})
+_CONTENT_POS = frozenset({int(VERB), int(AUX), int(NOUN), int(ADJ)})
+# 'are afraid [that ...]', 'was sure [Trump would triumph]', 'is confident [of a win]'
+ADJ_COMPS = ("ccomp", "xcomp", "prep")
+
+
+def _prep_object(prep: Token) -> list[Token] | None:
+    """The words of a preposition's object ('of [a win]'), or None without one."""
+    pobj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None)
+    return None if pobj is None else list(pobj.subtree)
 
 
 # 'dismissed [Estonia as being in the suburbs]': an object and the 'as' phrase after it are one
@@ -311,7 +319,7 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
     take their source from the right ('..., said Proto').
     """
     out: list[Candidate] = []
-    for tok in tokens_with(doc, POS, _CONTENT_POS):  # only verbs and nouns take a content
+    for tok in tokens_with(doc, POS, _CONTENT_POS):  # only verbs, adjectives and nouns
         pos = tok.pos_
         if pos in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):
             if skip is not None and skip(tok):
@@ -336,10 +344,9 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 if replace and ch.i == holder.i:
                     dep, toks = _joined(doc, holder, phrase)
                 elif dep == "prep":
-                    pobj = next((g for g in ch.children if g.dep_ in ("pobj", "pcomp")), None)
-                    if pobj is None:
+                    toks = _prep_object(ch)
+                    if toks is None:
                         continue
-                    toks = list(pobj.subtree)
                     dep = "prep_" + ch.lower_
                 elif dep == "xcomp" and ch.pos_ not in ("VERB", "AUX"):
                     continue
@@ -354,6 +361,22 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                     lim = tok.i if src is None else min(tok.i, src.left_edge.i)
                     toks = [t for t in toks if t.i < lim]
                 c = _make(tok, ch, dep, toks, src, front)
+                if c is not None:
+                    out.append(c)
+        elif pos == "ADJ":
+            if tok.dep_ != "acomp" or skip is not None and skip(tok):
+                continue
+            src = subject_of(tok.head, inverted=False)
+            for ch in tok.children:
+                if ch.dep_ not in ADJ_COMPS or ch.i < tok.i:
+                    continue
+                if ch.dep_ == "prep":
+                    toks, dep = _prep_object(ch), "a_prep_" + ch.lower_
+                elif ch.pos_ in ("VERB", "AUX"):
+                    toks, dep = list(ch.subtree), "a_" + ch.dep_
+                else:
+                    continue
+                c = None if toks is None else _make(tok, ch, dep, toks, src)
                 if c is not None:
                     out.append(c)
         elif pos == "NOUN":
