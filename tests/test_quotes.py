@@ -348,6 +348,10 @@ SPEAKER_NAMES: list[tuple[str, str | None]] = [
     ("Donald Trump spoke last. The presumptive Republican nominee said the wall would be built.", "Donald Trump"),
     ("Republicans in the county met on Monday. American officials said they would not attend.",
      "American officials"),
+    # a reader's quote signed with a horizontal bar after a no-break space: the bar is no part
+    # of the name the recogniser may take it into
+    ("\u201cI am so tired of this campaign.\u201d\u00a0\u2015 Jacklyn Ashley\u00a0\n",
+     "Jacklyn Ashley"),
 ]
 
 

@@ -40,7 +40,7 @@ LOGGER = logging.getLogger(__name__)
 PARTICLES = frozenset({"de", "van", "von", "da", "del", "der", "la", "le", "bin", "al", "st.", "di", "du"})
 POSSESSIVE = ("\u2019s", "'s", "\u2019", "'")
 POSS_PRONOUNS = frozenset({"his", "her", "their", "its"})
-_EDGE_PUNCT = "\"'\u201c\u201d\u2018\u2019()[],.;:!?-\u2014\u2013 \n\t"
+_EDGE_PUNCT = "\"'\u201c\u201d\u2018\u2019()[],.;:!?-\u2014\u2013\u2015\xa0 \n\t"
 _APPOS_LEAD = re.compile(
     r"^\s*(?:,\s*(?:who\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as)\s+)?"
     r"|\s+(?:is|was|has\s+been)\s+)"
