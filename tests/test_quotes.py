@@ -254,6 +254,18 @@ CASES: list[tuple[str, list[Q]]] = [
         [("Most people would call that a setback for the mayor\" if she lost more than two wards",
           "Whitcomb", "mixed"),
          ("And it could cost her the budget\" because the council would turn", "Whitcomb", "mixed")]),
+    (   # 'as X noted' set inside a clause frames the whole clause, as a parenthetical 'he said' does
+        "The county, as Treasurer Luis Ortega noted on Monday, has not raised the levy since 2009.",
+        [("The county, as Treasurer Luis Ortega noted on Monday, has not raised the levy since 2009",
+          "Ortega", "indirect")]),
+    (   # ... and before or after a clause, the clause
+        "As the Ledger reported last week, the plant will close in March.",
+        [("the plant will close in March", "Ledger", "indirect")]),
+    (
+        "The plant will close in March, as the Ledger reported last week.",
+        [("The plant will close in March", "Ledger", "indirect")]),
+    (   # an 'as' clause of time with no cue frames nothing
+        "The mayor spoke as the crowd cheered and waved signs.", []),
     (   # a partial quote after the reported clause of its own cue, in the same sentence, is more
         # of that clause: one mixed quote, not a clause and a quote
         "At a briefing in Salem, the chief also said that it was too early to tell whether the blaze "

@@ -10,10 +10,11 @@ Two sources of quotes, merged in text order:
   the opening mark (``Proto said: "``), or, for a quote standing alone, from the last speaker.
 * the dependency parse: a cue verb (``data/quote_verbs.txt``) with a clausal complement is
   *indirect* speech, its subject the source (``Swan denied Lieberman's event puts ...``);
-  ``CLAUSE, X said`` and ``according to X, CLAUSE`` are read the same way. The learned model
-  of :mod:`whipcount.nlp.reported` adds what the cue list misses (``Clinton mentioned
-  disparaging remarks``, ``She wants to triple ...``) when its source could speak. An indirect
-  quote that contains a partial quote is *mixed*, and the partial quote is folded into it.
+  ``CLAUSE, X said``, ``as X noted`` and ``according to X, CLAUSE`` are read the same way.
+  The learned model of :mod:`whipcount.nlp.reported` adds what the cue list misses
+  (``Clinton mentioned disparaging remarks``, ``She wants to triple ...``) when its source
+  could speak. An indirect quote that contains a partial quote is *mixed*, and the partial
+  quote is folded into it.
 * labelled lines (:mod:`whipcount.nlp.labels`): ``Lynch: No outside influence on FBI probe``
   and transcript lines (``TAPPER: And obviously, ...``) are the label's speech.
 * two halves of one sentence split by the attribution (``"A," he said, "b."``) are one quote,

@@ -199,9 +199,10 @@ def framed_clause(cue: Token) -> list[Token] | None:
     'CLAUSE, Proto said, ...': the head clause's words before the attribution; 'The goal, he
     said, is to forge a truce' and 'In a merger, he said, the brand would survive': the whole
     clause it interrupts (the attribution inside the span, as annotators mark it); 'He said,
-    the brand would survive': the clause after it.
+    the brand would survive': the clause after it. 'The county, as Ortega noted, has not raised
+    the levy' is read the same way: an 'as' clause of a cue with no complement of its own.
     """
-    if cue.dep_ != "parataxis":
+    if cue.dep_ != "parataxis" and not is_as_frame(cue):
         return None
     head, sent = cue.head, cue.sent
     left, right = cue.left_edge.i, cue.right_edge.i
@@ -213,6 +214,13 @@ def framed_clause(cue: Token) -> list[Token] | None:
     if not after:
         return None
     return before + after
+
+
+def is_as_frame(cue: Token) -> bool:
+    """'as Ortega noted': an adverbial 'as' clause of the cue with no complement of its own."""
+    return cue.dep_ == "advcl" and cue.head.i != cue.i and any(
+        c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) and not any(
+        c.dep_ in ("ccomp", "dobj", "xcomp") for c in cue.children)
 
 
 def _noun_source(tok: Token) -> Token | None:
@@ -328,7 +336,8 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
             src = subject_of(tok, inverted=inv)
             framed = framed_clause(tok)
             if framed is not None:
-                c = _make(tok, tok.head, "parataxis", framed, src, front=True)
+                dep = "parataxis" if tok.dep_ == "parataxis" else "as_frame"
+                c = _make(tok, tok.head, dep, framed, src, front=True)
                 if c is not None:
                     out.append(c)
             holder, phrase = _object_phrase(tok)
