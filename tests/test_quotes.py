@@ -584,6 +584,9 @@ CANDIDATE_CASES = [
         {"the new rules will slow the count"}, set()),
     (   # ... and with a preposition, the preposition's object
         "The treasurer is confident of a clean audit.", "confident", {"a clean audit"}, set()),
+    (   # a noun subject of 'be' takes the clause it is equated with
+        "The mayor's worry is that voters will stay home in March.", "worry",
+        {"voters will stay home in March"}, set()),
 ]
 
 

@@ -396,7 +396,21 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                     c = _make(tok, ch, "n_" + ch.dep_, list(ch.subtree), _noun_source(tok))
                     if c is not None:
                         out.append(c)
+            comp = _copula_clause(tok)
+            if comp is not None and not (skip is not None and skip(tok)):
+                c = _make(tok, comp, "n_be", list(comp.subtree), _noun_source(tok))
+                if c is not None:
+                    out.append(c)
     return out
+
+
+def _copula_clause(noun: Token) -> Token | None:
+    """"Mr. Obama's bet is [that ...]", "The worry is [voters stay home]": the clause a noun
+    subject of 'be' is equated with (its head, or None)."""
+    verb = noun.head
+    if noun.dep_ != "nsubj" or verb.lemma_ != "be" or verb.i < noun.i:
+        return None
+    return next((c for c in verb.rights if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
 
 
 def _bucket(n: int) -> str:
