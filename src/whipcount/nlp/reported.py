@@ -3,11 +3,13 @@
 News attributes far more than ``X said that ...``: ``Clinton mentioned disparaging remarks``,
 ``Trump called for female contestants to ...``, ``She wants to triple ...``, ``a poll found ...``,
 ``her decision to meet ...``. :func:`candidates` proposes every (cue, content) pair the parse
-offers (a verb with a clausal complement, an infinitive, an object or a prepositional object; a
-noun with a clausal complement; ``CLAUSE, X said``); :class:`ReportedModel` scores each with a
-logistic model over a few dozen sparse features (cue lemma, complement type, subject type, ...)
-whose weights are data (``data/reported_model.json``, trained on PolNeAR train by
-``eval/train_quotes.py``). Inference is pure Python: a dictionary look-up per feature.
+offers (a verb with a clausal complement, an infinitive, an object or a prepositional object;
+an adjective with a clause or a prepositional object, ``are afraid that ...``; a noun with a
+clausal complement or as the subject of ``is that ...``; ``CLAUSE, X said`` and ``as X noted``);
+:class:`ReportedModel` scores each with a logistic model over a few dozen sparse features
+(cue lemma, complement type, subject type, ...) whose weights are data
+(``data/reported_model.json``, trained on PolNeAR train by ``eval/train_quotes.py``).
+Inference is pure Python: a dictionary look-up per feature.
 
 The model also carries the cue lemmas it may accept: those that reported something in at
 least a set share of their candidates on train. A verb that seldom or never did ('have',
@@ -202,7 +204,7 @@ def framed_clause(cue: Token) -> list[Token] | None:
     the brand would survive': the clause after it. 'The county, as Ortega noted, has not raised
     the levy' is read the same way: an 'as' clause of a cue with no complement of its own.
     """
-    if cue.dep_ != "parataxis" and not is_as_frame(cue):
+    if cue.dep_ != "parataxis" and not _is_as_frame(cue):
         return None
     head, sent = cue.head, cue.sent
     left, right = cue.left_edge.i, cue.right_edge.i
@@ -216,7 +218,7 @@ def framed_clause(cue: Token) -> list[Token] | None:
     return before + after
 
 
-def is_as_frame(cue: Token) -> bool:
+def _is_as_frame(cue: Token) -> bool:
     """'as Ortega noted': an adverbial 'as' clause of the cue with no complement of its own."""
     return cue.dep_ == "advcl" and cue.head.i != cue.i and any(
         c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) and not any(
@@ -353,10 +355,10 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 if replace and ch.i == holder.i:
                     dep, toks = _joined(doc, holder, phrase)
                 elif dep == "prep":
-                    toks = _prep_object(ch)
-                    if toks is None:
+                    obj = _prep_object(ch)
+                    if obj is None:
                         continue
-                    dep = "prep_" + ch.lower_
+                    toks, dep = obj, "prep_" + ch.lower_
                 elif dep == "xcomp" and ch.pos_ not in ("VERB", "AUX"):
                     continue
                 else:
@@ -380,12 +382,12 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 if ch.dep_ not in ADJ_COMPS or ch.i < tok.i:
                     continue
                 if ch.dep_ == "prep":
-                    toks, dep = _prep_object(ch), "a_prep_" + ch.lower_
+                    words, dep = _prep_object(ch), "a_prep_" + ch.lower_
                 elif ch.pos_ in ("VERB", "AUX"):
-                    toks, dep = list(ch.subtree), "a_" + ch.dep_
+                    words, dep = list(ch.subtree), "a_" + ch.dep_
                 else:
                     continue
-                c = None if toks is None else _make(tok, ch, dep, toks, src)
+                c = None if words is None else _make(tok, ch, dep, words, src)
                 if c is not None:
                     out.append(c)
         elif pos == "NOUN":
@@ -405,8 +407,8 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
 
 
 def _copula_clause(noun: Token) -> Token | None:
-    """"Mr. Obama's bet is [that ...]", "The worry is [voters stay home]": the clause a noun
-    subject of 'be' is equated with (its head, or None)."""
+    """The clause a noun subject of 'be' is equated with, 'Mr. Obama's bet is [that ...]',
+    'the worry is [voters stay home]' (its head, or None)."""
     verb = noun.head
     if noun.dep_ != "nsubj" or verb.lemma_ != "be" or verb.i < noun.i:
         return None
