@@ -641,9 +641,10 @@ def _fold_partials(cands: list[_Cand], d_text: str) -> list[_Cand]:
     starts = [c.start for c in indirect]
     for c in cands:
         if c.kind == "partial":
-            k = bisect.bisect_right(starts, c.start) - 1
+            last = bisect.bisect_right(starts, c.start) - 1  # the last indirect starting before it
+            k = last
             host = None
-            while k >= 0 and k >= bisect.bisect_right(starts, c.start) - 5:
+            while k >= 0 and k >= last - 4:
                 h = indirect[k]
                 if h.start <= c.start and c.end <= h.end + 2:
                     host = h
@@ -651,12 +652,12 @@ def _fold_partials(cands: list[_Cand], d_text: str) -> list[_Cand]:
                 if h.start <= c.start < h.end and c.end - h.end < 400 and "\n" not in d_text[h.end:c.end]:
                     # 'said reform "is a 'when' question. It is not an 'if' question."': the quote
                     # runs on past the clause the parse gave the cue; the content runs on with it
-                    h.end = c.end + (1 if c.end < len(d_text) and d_text[c.end] in MARKS else 0)
+                    h.end = _past_mark(d_text, c.end)
                     host = h
                     break
                 k -= 1
             if host is None:
-                host = _same_cue_before(indirect, bisect.bisect_right(starts, c.start) - 1, c, d_text)
+                host = _same_cue_before(indirect, last, c, d_text)
             if host is not None:
                 host.kind = "mixed"
                 continue
@@ -685,8 +686,13 @@ def _same_cue_before(indirect: list[_Cand], k: int, c: _Cand, d_text: str) -> _C
     gap = d_text[h.end:c.start]
     if "\n" in gap or SENT_END.search(gap):
         return None
-    h.end = c.end + (1 if c.end < len(d_text) and d_text[c.end] in MARKS else 0)
+    h.end = _past_mark(d_text, c.end)
     return h
+
+
+def _past_mark(text: str, end: int) -> int:
+    """``end`` moved past the closing mark of the quote that ends there, if there is one."""
+    return end + (1 if end < len(text) and text[end] in MARKS else 0)
 
 
 # ---- speakers and output ----------------------------------------------------------------
