@@ -360,6 +360,10 @@ SPEAKER_NAMES: list[tuple[str, str | None]] = [
     ("Donald Trump spoke last. The presumptive Republican nominee said the wall would be built.", "Donald Trump"),
     ("Republicans in the county met on Monday. American officials said they would not attend.",
      "American officials"),
+    # a dateline the parse makes the subject is not the speaker: the person after the dash is
+    ("ELMWOOD -- Mayor Tessa Grant, opening the new library on Saturday, said the town would keep "
+     "it open late.", "Tessa Grant"),
+    ("MARLOW, Okla. \u2014 Police Chief Dale Ruston said Monday the officer would be charged.", "Dale Ruston"),
     # a reader's quote signed with a horizontal bar after a no-break space: the bar is no part
     # of the name the recogniser may take it into
     ("\u201cI am so tired of this campaign.\u201d\u00a0\u2015 Jacklyn Ashley\u00a0\n",

@@ -69,7 +69,7 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
     # may hang a word of the quote on the verb as a second subject
     subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
     if subjects:
-        return min(subjects, key=lambda c: abs(c.i - tok.i))
+        return _past_dateline(min(subjects, key=lambda c: abs(c.i - tok.i)))
     for c in tok.children:
         if c.dep_ == "agent":
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -193,6 +193,25 @@ def with_coordinated_verbs(cue: Token, comp: Token, toks: list[Token]) -> list[T
     if last is None:
         return toks
     return list(doc[toks[0].i:last.right_edge.i + 1])
+
+
+_DASHES = frozenset({"--", "-", "\u2014", "\u2013"})
+
+
+def _past_dateline(subj: Token) -> Token:
+    """'WASHINGTON -- President Obama, ..., said', 'TULSA, Okla. — Police Chief Chuck Jordan
+    said': the parse makes the dateline the subject and the person an apposition after the
+    dash; the person is the subject."""
+    if not subj.is_upper or not subj.is_alpha:
+        return subj
+    dash = next((c for c in subj.rights if c.dep_ == "punct" and c.text in _DASHES), None)
+    if dash is None:
+        return subj
+    found = next((c for c in subj.rights if c.dep_ == "appos" and c.i > dash.i), None)
+    while found is not None:  # 'Police [Chief] Chuck [Jordan]': down to the name
+        subj = found
+        found = next((c for c in subj.rights if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    return subj
 
 
 def framed_clause(cue: Token) -> list[Token] | None:
