@@ -6,8 +6,9 @@ usage: python bench/components.py [TEXT_DIR] [--rounds N] [--limit N]
 Three configurations run over the same texts, interleaved article by article (in an order
 that rotates from one article to the next) so that machine noise hits all of them alike: the
 full pipeline (all components), the pipeline without the quote component, and the pipeline
-with the quote component only (no mentions, endorsements, stances). Each run is ``process()`` end to end (text repair, the model, the components,
-records). Prints the median times and the ratios:
+with the quote component only (no mentions, endorsements, stances). Each run is ``process()``
+end to end (text repair, the model, the components, records). Prints the median times and the
+ratios:
 
 - ``QUOTES_COST`` = full / without quotes - 1 (the issue-3 budget is 0.10);
 - ``ENDORSEMENTS_MENTIONS_STANCES_COST`` = full / quotes only - 1 (the issue-4 budget is 0.15).

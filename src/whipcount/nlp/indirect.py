@@ -21,8 +21,8 @@ from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
 from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject
 from .quote_common import is_cue as _is_cue, trim_span as _trim_span
-from .reported import (Candidate, candidates, features, framed_clause, load_model, with_coordinated_verbs,
-                       with_second_complement)
+from .reported import (Candidate, candidates, cut_before, features, framed_clause, load_model,
+                       with_coordinated_verbs, with_second_complement)
 
 LOGGER = logging.getLogger(__name__)
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
@@ -172,10 +172,7 @@ def _before_own_cue(toks: list[Token], lex: QuoteLexicon) -> list[Token]:
     inside the reported clause: the content stops before the speaker's next cue verb."""
     for k, t in enumerate(toks):
         if continues_outer_cue(t, lex):
-            cut = k
-            while cut > 0 and (toks[cut - 1].dep_ == "cc" or toks[cut - 1].is_punct):
-                cut -= 1
-            return toks[:cut]
+            return cut_before(toks, k)
     return toks
 
 

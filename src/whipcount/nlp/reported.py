@@ -181,10 +181,8 @@ def with_coordinated_verbs(cue: Token, comp: Token, toks: list[Token]) -> list[T
     doc = cue.doc
     finite = next((c for c in comp.rights if c.dep_ == "conj" and c.tag_ in ("VBD", "VBZ")), None)
     if finite is not None:
-        cut = finite.left_edge.i
-        while cut > comp.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
-            cut -= 1
-        return [t for t in toks if t.i < cut]
+        lo = finite.left_edge.i
+        return cut_before(toks, next((k for k, t in enumerate(toks) if t.i >= lo), len(toks)))
     last = None
     for c in cue.rights:
         if c.dep_ == "conj" and c.i > comp.i and c.tag_ in ("VB", "VBP") and not any(
@@ -193,6 +191,13 @@ def with_coordinated_verbs(cue: Token, comp: Token, toks: list[Token]) -> list[T
     if last is None:
         return toks
     return list(doc[toks[0].i:last.right_edge.i + 1])
+
+
+def cut_before(toks: list[Token], k: int) -> list[Token]:
+    """``toks[:k]`` without the conjunction and punctuation that led on to ``toks[k]``."""
+    while k > 0 and (toks[k - 1].dep_ == "cc" or toks[k - 1].is_punct):
+        k -= 1
+    return toks[:k]
 
 
 _DASHES = frozenset({"--", "-", "\u2014", "\u2013"})
@@ -239,7 +244,7 @@ def framed_clause(cue: Token) -> list[Token] | None:
 
 def _is_as_frame(cue: Token) -> bool:
     """'as Ortega noted': an adverbial 'as' clause of the cue with no complement of its own."""
-    return cue.dep_ == "advcl" and cue.head.i != cue.i and any(
+    return cue.dep_ == "advcl" and any(
         c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) and not any(
         c.dep_ in ("ccomp", "dobj", "xcomp") for c in cue.children)
 
@@ -348,10 +353,11 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
     take their source from the right ('..., said Proto').
     """
     out: list[Candidate] = []
+    skipped = skip or (lambda _tok: False)
     for tok in tokens_with(doc, POS, _CONTENT_POS):  # only verbs, adjectives and nouns
         pos = tok.pos_
         if pos in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):
-            if skip is not None and skip(tok):
+            if skipped(tok):
                 continue
             inv = tok.lemma_.lower() in speech and tok.tag_ in ("VBD", "VBZ", "VBP")
             src = subject_of(tok, inverted=inv)
@@ -394,7 +400,7 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 if c is not None:
                     out.append(c)
         elif pos == "ADJ":
-            if tok.dep_ != "acomp" or skip is not None and skip(tok):
+            if tok.dep_ != "acomp" or skipped(tok):
                 continue
             src = subject_of(tok.head, inverted=False)
             for ch in tok.children:
@@ -412,13 +418,13 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
         elif pos == "NOUN":
             for ch in tok.children:
                 if ch.dep_ in NOUN_COMPS and ch.pos_ in ("VERB", "AUX"):
-                    if skip is not None and skip(tok):
+                    if skipped(tok):
                         break
                     c = _make(tok, ch, "n_" + ch.dep_, list(ch.subtree), _noun_source(tok))
                     if c is not None:
                         out.append(c)
             comp = _copula_clause(tok)
-            if comp is not None and not (skip is not None and skip(tok)):
+            if comp is not None and not skipped(tok):
                 c = _make(tok, comp, "n_be", list(comp.subtree), _noun_source(tok))
                 if c is not None:
                     out.append(c)
