@@ -497,6 +497,27 @@ def test_subject_nearest_the_cue() -> None:
     assert subject is not None and subject.text == "Okafor"
 
 
+def test_name_before_the_cue_with_its_first_word_misparsed() -> None:
+    """'," Tulsa police Chief Dana Whitlock said Monday' with 'Tulsa' parsed as a verb inside the
+    quote and 'said' as a conjunct without a subject: the name before the cue is the speaker."""
+    from whipcount.nlp.quote_common import DocIndex, load_quote_lexicon
+    from whipcount.nlp.quotes import _speaker_after
+
+    words = ["\u201c", "We", "will", "win", ",", "\u201d", "Tulsa", "police", "Chief", "Dana", "Whitlock",
+             "said", "Monday", "."]
+    doc = _parsed(words, [3, 3, 3, 3, 3, 3, 3, 8, 6, 10, 8, 3, 11, 3],
+                  ["punct", "nsubj", "aux", "ROOT", "punct", "punct", "dep", "compound", "dobj", "compound",
+                   "appos", "conj", "npadvmod", "punct"],
+                  ["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "VERB", "NOUN", "PROPN", "PROPN", "PROPN",
+                   "VERB", "PROPN", "PUNCT"],
+                  lemmas=[w.lower() for w in words[:11]] + ["say", "monday", "."])
+    after = doc[5].idx + 1
+    cue, src = _speaker_after(DocIndex(doc, [], doc.text), after, len(doc.text), "We will win,",
+                              load_quote_lexicon(), doc[1].idx)
+    assert cue is not None and cue.text == "said"
+    assert src is not None and src.text == "Whitlock"
+
+
 def test_speaker_mention_stops_at_the_closing_mark() -> None:
     """'... hunky-dory," Gene Sperling, ... said' with 'dory' parsed as a modifier of the name."""
     from whipcount.nlp.quotes import _mention

@@ -407,7 +407,8 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon, s
                 or d.in_top_region(src.idx) is not None):
             # '," Mr. Daniloff, now 81 and retired in Cambridge, said this week': the parse
             # lost the subject; the name between the closing mark and the cue is the speaker
-            src = leading_name(toks[:k]) or _leading_noun(toks[:k], tok) or src
+            src = (leading_name(toks[:k]) or _leading_noun(toks[:k], tok)
+                   or _name_just_before(toks[:k]) or src)
         if src is None or src.ent_type_ in TIME_ENTS or d.in_top_region(src.idx) is not None:
             continue
         if not open_end:
@@ -433,6 +434,9 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon, s
     return None, None
 
 
+_TITLED_NAME = 7  # most words of a name with its title ('Tulsa police Chief Chuck Jordan')
+
+
 def _run_on_to_cue(d: _Doc, cand: _Cand, after: int, cue: Token, src: Token) -> None:
     """'"We are horrified" by the shooting in Orlando, Nefzi said': words between the closing
     mark and the attribution go on with the quote's sentence; the content runs to them (mixed)."""
@@ -452,6 +456,21 @@ def _leading_noun(toks: list[Token], cue: Token) -> Token | None:
         return None
     head = first.head
     return head if head.pos_ in ("NOUN", "PROPN") and first.i < head.i < cue.i else None
+
+
+def _name_just_before(toks: list[Token]) -> Token | None:
+    """'," Tulsa police Chief Chuck Jordan said' with the first word parsed as a verb: when
+    only the words of one name (and its title) stand between the closing mark and the cue, the
+    last of them is the speaker."""
+    words = [t for t in toks if not t.is_space]
+    if words and words[0].text == ",":
+        words = words[1:]
+    if not words or len(words) > _TITLED_NAME or any(not t.is_alpha for t in words):
+        return None
+    last = words[-1]
+    if last.pos_ != "PROPN" or not last.text[:1].isupper() or last.ent_type_ in TIME_ENTS:
+        return None
+    return last
 
 
 def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
