@@ -242,8 +242,8 @@ def main() -> int:
         for i, q in enumerate(ps):
             if i in used_p:
                 continue
-            over = any(pch[i] & gc for gc in gch)
-            cat = f"false-{q['kind']}" + ("-overlap" if over else "")
+            overlaps = any(pch[i] & gc for gc in gch)
+            cat = f"false-{q['kind']}" + ("-overlap" if overlaps else "")
             s, e = q["span"]
             ctx = text[max(0, s - 60):s] + "[[" + text[s:e] + "]]" + text[e:e + 40]
             cats[cat] += 1

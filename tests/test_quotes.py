@@ -29,6 +29,17 @@ SCAN_CASES = [
     # an unclosed quote ends with its paragraph
     ("\u201cNever closed\nnext paragraph", [("Never closed", 0)]),
     ('He is 6\'2" tall', []),
+    # a short phrase in double marks inside a quote, the sentence going on after it: nested
+    ("\u201cI would rather live in what he calls \u201chell\u201d than live here.\u201d \u2015 Ana Ruiz",
+     [("I would rather live in what he calls \u201chell\u201d than live here.", 0), ("hell", 1)]),
+    ("\u201cThey call it \u201creform\u201d but it is a tax,\u201d he said.",
+     [("They call it \u201creform\u201d but it is a tax,", 0), ("reform", 1)]),
+    ('"It is a "big" deal," she said.', [('It is a "big" deal,', 0), ("big", 1)]),
+    # ... but a new quote after a lost close is not: a comma in it, a speaker after it
+    ("\u201cYes, he said. \u201cNo, I will not go,\u201d she added.", [("Yes, he said.", 0), ("No, I will not go,", 0)]),
+    # ... nor is one followed by a capital, or with no closing mark left in the paragraph
+    ("\u201cA \u201cB\u201d Then it ended.", [("A ", 0)]),
+    ("\u201cWe said \u201cno\u201d and left", [("We said ", 0)]),
 ]
 
 
@@ -239,10 +250,11 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # an infinitive cue's object is its audience, not its source: the subject of 'plans' tells it
         "The mayor plans to tell his neighbors that the levy is a mistake.",
         [("the levy is a mistake", "mayor", "indirect")]),
-    (   # ... and an object is no source at all: 'swing voters' are told, the advisers grapple
+    (   # ... and an object is no source at all: 'swing voters' are told; the advisers, whose
+        # subject 'convince' borrows, would convince them of the clause
         "Her advisers are grappling with how to convince swing voters that she has deep ties to the "
         "middle class.",
-        [("how to convince swing voters that she has deep ties to the middle class", "advisers", "indirect")]),
+        [("she has deep ties to the middle class", "advisers", "indirect")]),
     (   # 'told X that "..."': the audience is not part of what was told
         "Governor Lisa Chen told a town hall in Nashua on Monday that the tax plan is \u201cdead on "
         "arrival.\u201d",
@@ -368,6 +380,10 @@ SPEAKER_NAMES: list[tuple[str, str | None]] = [
     # of the name the recogniser may take it into
     ("\u201cI am so tired of this campaign.\u201d\u00a0\u2015 Jacklyn Ashley\u00a0\n",
      "Jacklyn Ashley"),
+    # a number or a word for a part of a group: the speaker is the part named by its group
+    ("Two of the city's largest unions said they would sit out the primary.",
+     "Two of the city's largest unions"),
+    ("Most of the delegates said the new rules were unfair to smaller counties.", "Most of the delegates"),
 ]
 
 
@@ -613,6 +629,32 @@ CANDIDATE_CASES = [
         "The mayor's worry is that voters will stay home in March.", "worry",
         {"voters will stay home in March"}, set()),
 ]
+
+
+# (text, cue word, the content, its source, whether the source is borrowed from a verb above)
+CANDIDATE_SOURCES = [
+    (   # a noun cue without a possessive: the subject of the verb it is the object of
+        "The mayor made the suggestion that the county would pay for the bridge.", "suggestion",
+        "the county would pay for the bridge", "mayor", True),
+    (   # ... also through a preposition
+        "The union wrapped up its convention with a pledge to back Ortiz in the fall.", "pledge",
+        "to back Ortiz in the fall", "union", True),
+    (   # an infinitive with no subject of its own, under a preposition
+        "Her advisers are grappling with how to convince swing voters that she has deep ties to the "
+        "middle class.", "convince", "she has deep ties to the middle class", "advisers", True),
+    (   # a cue's own subject is not borrowed
+        "The mayor made the suggestion that the county would pay for the bridge.", "made",
+        "the suggestion that the county would pay for the bridge", "mayor", False),
+]
+
+
+@pytest.mark.parametrize("text,cue,content,source,borrowed", CANDIDATE_SOURCES)
+def test_candidate_sources(nlp, text: str, cue: str, content: str, source: str, borrowed: bool) -> None:
+    from whipcount.nlp.reported import candidates
+    got = [c for c in candidates(nlp(text)) if c.cue.text == cue and text[c.start:c.end] == content]
+    assert got, [text[c.start:c.end] for c in candidates(nlp(text))]
+    assert got[0].source is not None and got[0].source.text == source
+    assert got[0].borrowed is borrowed
 
 
 @pytest.mark.parametrize("text,cue,offered,not_offered", CANDIDATE_CASES)

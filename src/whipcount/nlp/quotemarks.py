@@ -4,7 +4,8 @@ News text is messy: straight and curly marks mixed, closing marks written as ope
 apostrophes that look like single quotes, quotes that run over several paragraphs (each
 paragraph opens with a mark, only the last one closes) and marks that never close. The scanner
 reads the text once, left to right, and returns :class:`MarkedRegion` objects: the content
-between the marks (without them), nested single-quoted regions inside double-quoted ones, and
+between the marks (without them), nested regions inside double-quoted ones (single-quoted, or
+a short phrase in double marks the sentence goes on after), and
 links between the paragraphs of one multi-paragraph quote. It never raises on odd input.
 """
 
@@ -33,7 +34,7 @@ class MarkedRegion:
     end: int
     open_mark: int                 # offset of the opening mark
     close_mark: int | None = None  # offset of the closing mark; None when it never closed
-    depth: int = 0                 # 0 = double-quoted at top level, 1 = nested single quotes
+    depth: int = 0                 # 0 = double-quoted at top level, 1 = nested in one
     parent: int | None = None      # index of the containing region in the scanner's output
     continues: int | None = None   # index of the previous paragraph's region of the same quote
 
@@ -86,7 +87,8 @@ def scan_quotes(text: str) -> list[MarkedRegion]:
     """All quoted regions of ``text`` in order of their opening marks.
 
     Top-level regions are double-quoted; single-quoted regions are found only inside them
-    (at top level a single mark is far more often an apostrophe). Regions never cross each
+    (at top level a single mark is far more often an apostrophe), and so are short phrases in
+    double marks (:func:`_inner_double`). Regions never cross each
     other: a nested region lies inside its parent's content and siblings do not overlap.
     """
     return _Scanner(text).run()
@@ -158,10 +160,20 @@ class _Scanner:
             self.open(i)
             return
         # a double-quoted region is open: this mark closes it, or reopens after a lost close
+        top = regions[stack[-1]]
+        if top.depth > 0 and text[top.open_mark] not in SINGLE_OPEN + SINGLE_CLOSE + SINGLE_AMBIG:
+            stack.pop()  # the close of a double-quoted phrase inside the quote
+            top.end, top.close_mark = max(top.start, i), i
+            return
         before = text[i - 1] if i > 0 else " "
-        outer = regions[stack[0]]
-        reopen = (ch not in DOUBLE_CLOSE and before.isspace() and i + 1 < len(text)
-                  and not text[i + 1].isspace() and _looks_like_new_quote(text, i, outer))
+        opening = (ch not in DOUBLE_CLOSE and before.isspace() and i + 1 < len(text)
+                   and not text[i + 1].isspace())
+        if opening and len(stack) < MAX_NESTING and _inner_double(text, i):
+            regions.append(MarkedRegion(start=i + 1, end=i + 1, open_mark=i, depth=top.depth + 1,
+                                        parent=stack[-1]))
+            stack.append(len(regions) - 1)
+            return
+        reopen = opening and _looks_like_new_quote(text, i, regions[stack[0]])
         self.close_nested(i)
         r = regions[stack.pop()]
         if reopen:
@@ -185,11 +197,38 @@ def _looks_like_new_quote(text: str, i: int, open_region: MarkedRegion) -> bool:
     return _is_word(text[i + 1]) and any(p in content for p in ".?!,")
 
 
+INNER_WORDS = 5  # most words of a double-quoted phrase inside a quote ('calls “hell” than')
+
+
+def _inner_double(text: str, i: int) -> bool:
+    """An opening mark at ``i`` inside an open quote starts a short quoted phrase of its own,
+    not a new quote after a lost close: 'I'd rather live in what he calls “hell” than live in
+    a world where he is president.”' A few words with no punctuation up to a closing mark,
+    then the sentence goes on in lower case and the paragraph still holds a closing mark."""
+    end = _paragraph_end(text, i)
+    j = i + 1
+    while j < end and text[j] not in DOUBLE_CLOSE and text[j] not in DOUBLE_AMBIG \
+            and text[j] not in DOUBLE_OPEN:
+        j += 1
+    if j >= end or text[j] in DOUBLE_OPEN:
+        return False
+    phrase = text[i + 1:j]
+    if not phrase.strip() or len(phrase.split()) > INNER_WORDS or any(
+            not (c.isalnum() or c.isspace() or c in "-'’") for c in phrase):
+        return False
+    rest = text[j + 1:end]
+    if not rest[:1].isspace() or not rest.lstrip()[:1].islower():
+        return False
+    return any(c in DOUBLE_CLOSE or c in DOUBLE_AMBIG for c in rest)
+
+
 def _single_mark(text: str, i: int, regions: list[MarkedRegion], stack: list[int]) -> None:
     ch = text[i]
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     top = regions[stack[-1]]
+    if top.depth > 0 and text[top.open_mark] not in SINGLE_OPEN + SINGLE_CLOSE + SINGLE_AMBIG:
+        return  # a single mark inside a double-quoted phrase inside a quote: an apostrophe
     if top.depth > 0:
         # a nested region is open: close it unless this is an apostrophe inside a word
         if ch in SINGLE_OPEN and _opens_here(text, i):

@@ -38,6 +38,7 @@ from .coref import Resolver
 from .extensions import get_facts, text_of
 from .indirect import indirect_quotes, reported_candidates
 from .labels import labelled_quotes, sign_quotes
+from .lexicon import word_set
 from .quote_common import MARKS, SENT_END, QuoteLexicon, cue_subject, load_quote_lexicon
 from .quote_common import DocIndex as _Doc
 from .quote_common import QuoteCand as _Cand
@@ -733,7 +734,15 @@ def _mention(tok: Token) -> tuple[int, int]:
     for c in tok.rights:
         if c.dep_ in ("compound", "flat") and c.i == hi + 1:
             hi = c.i
+        elif c.dep_ == "prep" and c.lower_ == "of" and c.i == hi + 1 and (
+                tok.pos_ == "NUM" or tok.lower_ in word_set("part_words.txt")):
+            hi = c.right_edge.i  # 'two of its largest locals': the part is named by the whole
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def speaker_mention(source: Token) -> tuple[int, int]:
+    """The character span reported as ``speaker_span`` for a quote with this source token."""
+    return _mention(_name_in_apposition(source))
 
 
 def _name_in_apposition(tok: Token) -> Token:

@@ -56,6 +56,7 @@ class Candidate:
     n_tokens: int
     source: Token | None
     front: bool = False
+    borrowed: bool = False   # the source is the subject of a verb the cue hangs under
 
 
 def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | None:
@@ -293,8 +294,29 @@ def _make(cue: Token, comp: Token | None, dep: str, toks: list[Token], source: T
     if len(toks) < 2:
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    borrowed = False
+    if source is None:
+        source = borrowed_source(cue)
+        if source is not None and start <= source.idx < end:
+            source = None
+        borrowed = source is not None
     return Candidate(cue=cue, comp=comp, dep=dep, start=start, end=end, n_tokens=len(toks),
-                     source=source, front=front)
+                     source=source, front=front, borrowed=borrowed)
+
+
+def borrowed_source(cue: Token, steps: int = 4) -> Token | None:
+    """For a cue without a source of its own, the subject of the nearest verb it hangs under
+    ('Trump made the suggestion [that ...]', 'he pressed on, criticizing [police tactics]')."""
+    tok = cue
+    for _ in range(steps):
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            found = subject_of(tok, False)
+            if found is not None:
+                return found
+    return None
 
 
 _CONTENT_POS = frozenset({int(VERB), int(AUX), int(NOUN), int(ADJ)})
@@ -315,13 +337,13 @@ JOINED_AS = "as"
 ALSO_JOINED = frozenset({"for", "to", "with", "over", "about"})
 
 
-def _object_phrase(verb: Token) -> tuple[Token | None, Token | None]:
+def _object_phrase(verb: Token) -> tuple[Token, Token] | None:
     """The verb's object (or the object of the preposition just before: 'gone after [Trump] as
     a "leech"') and the prepositional phrase right after it that annotators read as one
     content with it ('described [the plan as a giveaway]', 'blamed [him for the loss]').
 
     Returns the verb's child that holds the object (the object or its preposition) and the
-    phrase, or ``(None, None)``.
+    phrase, or None.
     """
     rights = list(verb.rights)
     for k in range(1, len(rights)):
@@ -334,8 +356,8 @@ def _object_phrase(verb: Token) -> tuple[Token | None, Token | None]:
         if holder.dep_ == "dobj" or holder.dep_ == "prep" and holder.lower_ != word and any(
                 g.dep_ == "pobj" for g in holder.children):
             return holder, phrase
-        return None, None
-    return None, None
+        return None
+    return None
 
 
 def _joined(doc: Doc, holder: Token, phrase: Token) -> tuple[str, list[Token]]:
@@ -367,18 +389,18 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 c = _make(tok, tok.head, dep, framed, src, front=True)
                 if c is not None:
                     out.append(c)
-            holder, phrase = _object_phrase(tok)
-            replace = phrase is not None and phrase.lower_ == JOINED_AS
-            if phrase is not None and not replace:
-                c = _make(tok, holder, *_joined(doc, holder, phrase), src)
+            joined = _object_phrase(tok)
+            replace = joined if joined is not None and joined[1].lower_ == JOINED_AS else None
+            if joined is not None and replace is None:
+                c = _make(tok, joined[0], *_joined(doc, *joined), src)
                 if c is not None:
                     out.append(c)
             for ch in tok.children:
                 dep = ch.dep_
-                if dep not in VERB_COMPS or replace and ch.i == phrase.i:
+                if dep not in VERB_COMPS or replace is not None and ch.i == replace[1].i:
                     continue
-                if replace and ch.i == holder.i:
-                    dep, toks = _joined(doc, holder, phrase)
+                if replace is not None and ch.i == replace[0].i:
+                    dep, toks = _joined(doc, *replace)
                 elif dep == "prep":
                     obj = _prep_object(ch)
                     if obj is None:
@@ -494,6 +516,9 @@ def features(c: Candidate, lexicon: dict[str, str], in_quote: bool = False,
         feats.append(f"PASS:{dep}")
     if c.front:
         feats.append(f"FRONT:{dep}")
+    if c.borrowed:
+        feats.append(f"SB:{dep}")
+        feats.append(f"SBV:{cue.dep_}")
     if in_quote:
         feats.append("INQ")
     text = (text_of(cue.doc) if doc_text is None else doc_text)[c.start:c.end]
