@@ -628,6 +628,10 @@ CANDIDATE_CASES = [
     (   # a noun subject of 'be' takes the clause it is equated with
         "The mayor's worry is that voters will stay home in March.", "worry",
         {"voters will stay home in March"}, set()),
+    (   # a noun's 'against', 'for', 'about' ... phrase: its object
+        "The union stepped up its campaign against the county's new parking rules.", "campaign",
+        {"the county's new parking rules"}, set()),
+    ("Her support for the transit levy surprised the council.", "support", {"the transit levy"}, set()),
 ]
 
 

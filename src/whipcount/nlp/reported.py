@@ -39,6 +39,9 @@ MODEL_FILE = "reported_model.json"
 MARKS = "\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 VERB_COMPS = ("ccomp", "xcomp", "dobj", "prep", "attr", "oprd", "dative")
 NOUN_COMPS = ("acl", "ccomp")
+# 'criticism [of the plan]', 'support [for Ortiz]', 'attacks [on the mayor]': the object of a
+# noun's preposition is what the noun reports (the model weighs which nouns do)
+NOUN_PREPS = frozenset({"about", "for", "on", "against", "over", "toward", "towards"})
 LEAD_MARKS = ("that", "whether", "if")
 PRONOUN_KIND = {"he": "he", "him": "he", "she": "she", "her": "she", "they": "they", "them": "they",
                 "it": "it", "we": "we", "us": "we", "i": "i", "me": "i", "you": "you"}
@@ -443,6 +446,13 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                     if skipped(tok):
                         break
                     c = _make(tok, ch, "n_" + ch.dep_, list(ch.subtree), _noun_source(tok))
+                    if c is not None:
+                        out.append(c)
+                elif ch.dep_ == "prep" and ch.i > tok.i and ch.lower_ in NOUN_PREPS:
+                    obj = _prep_object(ch)
+                    if obj is None or skipped(tok):
+                        continue
+                    c = _make(tok, ch, "n_prep_" + ch.lower_, obj, _noun_source(tok))
                     if c is not None:
                         out.append(c)
             comp = _copula_clause(tok)
