@@ -67,30 +67,22 @@ def examples(split: Path, cache: Path, limit: int = 0) -> list[Example]:
             s, e = prep.to_original(cand.start, cand.end)
             pc = set(range(s, e))
             best = None
-            speaker = speaker_chars(cand, prep, lex)
+            said_by = {"speaker_span": speaker_span(cand, prep, lex)}  # as the scorer reads a quote
             for j, gc in enumerate(gch):
                 inter = len(pc & gc)
-                if inter and inter >= 0.5 * len(gc) and inter >= 0.5 * len(pc) and same_source(speaker, gs[j]):
+                if inter and inter >= 0.5 * len(gc) and inter >= 0.5 * len(pc) and scorer.speaker_ok(said_by, gs[j]):
                     best = j
                     break
             out.append((art, feats, int(best is not None), best))
     return out
 
 
-def speaker_chars(cand: Candidate, prep: Any, lex: QuoteLexicon) -> set[int] | None:
-    """The original-text characters of the speaker mention a candidate would be output with."""
+def speaker_span(cand: Candidate, prep: Any, lex: QuoteLexicon) -> tuple[int, int] | None:
+    """The original-text span of the speaker mention a candidate would be output with."""
     source = output_source(cand, lex)
     if source is None:
         return None
-    return set(range(*prep.to_original(*speaker_mention(source))))
-
-
-def same_source(speaker: set[int] | None, g: dict[str, Any]) -> bool:
-    """Whether that speaker is the gold attribution's source (no speaker for none), as the
-    shared scorer judges it by span."""
-    if g["source"] is None:
-        return speaker is None
-    return speaker is not None and bool(speaker & _chars(g["source"]))
+    return prep.to_original(*speaker_mention(source)[1])
 
 
 def fit(exs: list[Example], min_count: int, l2: float, steps: int = 300) -> dict[str, float]:
@@ -198,9 +190,7 @@ def pipeline_cv(split: Path, cache: Path, exs: list[Example], arts: list[str], f
                 indirect.load_model = lambda m=model: m  # type: ignore[assignment]
                 preds.update(predict({a: docs[a] for a in held if a in docs}))
             n_pred, n_gold, _tp_c, tp_a = scorer.score({a: gold.get(a, []) for a in arts}, preds)
-            p = tp_a / n_pred if n_pred else 0.0
-            r = tp_a / n_gold if n_gold else 0.0
-            f1 = 2 * p * r / (p + r) if p + r else 0.0
+            p, r, f1 = scorer.prf(tp_a, n_pred, tp_a, n_gold)
             out.append((th, f1, f"P {p:.3f} R {r:.3f} F1 {f1:.3f} ({tp_a} right of {n_pred} predicted)"))
     finally:
         indirect.load_model = shipped

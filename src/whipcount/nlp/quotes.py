@@ -435,9 +435,6 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon, s
     return None, None
 
 
-_TITLED_NAME = 7  # most words of a name with its title ('Tulsa police Chief Chuck Jordan')
-
-
 def _run_on_to_cue(d: _Doc, cand: _Cand, after: int, cue: Token, src: Token) -> None:
     """'"We are horrified" by the shooting in Orlando, Nefzi said': words between the closing
     mark and the attribution go on with the quote's sentence; the content runs to them (mixed)."""
@@ -457,6 +454,9 @@ def _leading_noun(toks: list[Token], cue: Token) -> Token | None:
         return None
     head = first.head
     return head if head.pos_ in ("NOUN", "PROPN") and first.i < head.i < cue.i else None
+
+
+_TITLED_NAME = 7  # most words of a name with its title ('Tulsa police Chief Chuck Jordan')
 
 
 def _name_just_before(toks: list[Token]) -> Token | None:
@@ -740,9 +740,11 @@ def _mention(tok: Token) -> tuple[int, int]:
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
 
-def speaker_mention(source: Token) -> tuple[int, int]:
-    """The character span reported as ``speaker_span`` for a quote with this source token."""
-    return _mention(_name_in_apposition(source))
+def speaker_mention(source: Token) -> tuple[Token, tuple[int, int]]:
+    """The speaker token a quote with this source is attributed to (the name beside a title,
+    :func:`_name_in_apposition`) and the character span reported as its ``speaker_span``."""
+    tok = _name_in_apposition(source)
+    return tok, _mention(tok)
 
 
 def _name_in_apposition(tok: Token) -> Token:
@@ -788,8 +790,7 @@ def _to_quotes(d: _Doc, cands: list[_Cand], resolver: Resolver) -> list[Quote]:
         speaker = speaker_id = None
         speaker_span = None
         if c.source is not None:
-            c.source = _name_in_apposition(c.source)
-            speaker_span = _mention(c.source)
+            c.source, speaker_span = speaker_mention(c.source)
             ent = resolver.resolve(c.source, *speaker_span)
             if ent is not None:
                 speaker, speaker_id = resolver.name_of(ent), resolver.id_of(ent)
