@@ -435,6 +435,25 @@ def test_direct_speakers(nlp, text: str, expected: list[tuple[str, str | None]])
     assert [(q.text, last_word(q.speaker)) for q in quotes if q.kind == "direct"] == expected
 
 
+FLOATING_MENTIONS: list[tuple[str, str, str]] = [
+    # (text, a quote with no attribution of its own, the local mention it inherits): that of
+    # the quote in marks just before it, a partial or mixed one too
+    ("\"We will not cut the clinic budget,\" Mayor Tessa Grant said. The cuts were \"not this year,\" "
+     "she added.\n\n\"Not next year either.\"", "Not next year either.", "she"),
+    # the same within a paragraph
+    ("\"We will not cut the clinic budget,\" Mayor Tessa Grant said at the start of the meeting. The "
+     "plan does \"too little,\" she added later on Twitter. \"Without new money, the county loses "
+     "the clinic.\"", "Without new money, the county loses the clinic.", "she"),
+]
+
+
+@pytest.mark.parametrize("text,quote,mention", FLOATING_MENTIONS)
+def test_floating_quote_mention(nlp, text: str, quote: str, mention: str) -> None:
+    _, quotes = quotes_of(nlp, text)
+    q = next(q for q in quotes if q.text == quote)
+    assert q.speaker_span is not None and text[q.speaker_span[0]:q.speaker_span[1]] == mention
+
+
 @pytest.mark.parametrize("text, pronoun, gender", [
     # one "he" linked to a person of unknown gender is evidence, not proof: a later "she" may
     # still mean her (Loretta Lynch, PolNeAR dev, was taken for a man after one such link)

@@ -797,7 +797,9 @@ def _to_quotes(d: _Doc, cands: list[_Cand], resolver: Resolver) -> list[Quote]:
                 resolver.note_speaker(ent, *speaker_span)
             else:
                 speaker = _mention_text(c.source, speaker_span, text)
-            if (c.kind == "direct" or c.run_on) and c.parent is None:
+            # a floating quote inherits the nearest quote in marks, a partial one too ('... "too
+            # little," he added. "Without ..."': 'he', not the name of an earlier quote)
+            if c.kind != "indirect" and c.parent is None:
                 last = (speaker, speaker_id, speaker_span)
         elif c.inherit and last is not None:
             # a floating quote's local mention is the attribution it inherits ('"A," he said. "B."')
