@@ -356,6 +356,9 @@ DIRECT_SPEAKERS: list[tuple[str, list[tuple[str, str | None]]]] = [
         "\"That was a fine speech you gave this morning, Madam Governor,\" Representative Alan Pruitt, "
         "Republican of Dover, told Ms. Grant as she left the hall.",
         [("That was a fine speech you gave this morning, Madam Governor,", "Pruitt")]),
+    (   # 'the 61-year-old' is a person, though the recogniser takes it for a date
+        "\"We lost the county by nine votes,\" the 61-year-old said on Tuesday.",
+        [("We lost the county by nine votes,", "61-year-old")]),
     (   # 'as X puts it'
         "\"The council is unmoved, and the voters are unconvinced,\" as the Ledger's Dana Whitcomb puts it.",
         [("The council is unmoved, and the voters are unconvinced,", "Whitcomb")]),

@@ -48,7 +48,7 @@ from .quote_common import phrase_cue as _phrase_cue
 from .quote_common import trim_span as _trim_span
 from .quotemarks import MarkedRegion, scan_quotes
 from .titles import is_title as _is_title_word
-from .reported import TIME_ENTS, Candidate, leading_name, subject_of
+from .reported import TIME_ENTS, Candidate, is_time_word, leading_name, subject_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -404,13 +404,13 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon, s
                 a.dep_ in ("relcl", "acl") and a.i >= toks[0].i for a in tok.ancestors):
             continue  # '," an intelligence source, who was not authorized to speak, told Fox'
         src = _subject(tok)
-        if (src is None or src.ent_type_ in TIME_ENTS or src.i > tok.i and k > 0
+        if (src is None or is_time_word(src) or src.i > tok.i and k > 0
                 or d.in_top_region(src.idx) is not None):
             # '," Mr. Daniloff, now 81 and retired in Cambridge, said this week': the parse
             # lost the subject; the name between the closing mark and the cue is the speaker
             src = (leading_name(toks[:k]) or _leading_noun(toks[:k], tok)
                    or _name_just_before(toks[:k]) or src)
-        if src is None or src.ent_type_ in TIME_ENTS or d.in_top_region(src.idx) is not None:
+        if src is None or is_time_word(src) or d.in_top_region(src.idx) is not None:
             continue
         if not open_end:
             # "... end." Smith said the bill ... starts a new sentence of its own

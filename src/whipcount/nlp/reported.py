@@ -129,6 +129,12 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
 TIME_ENTS = frozenset({"DATE", "TIME"})
 
 
+def is_time_word(tok: Token) -> bool:
+    """A word of a date or time ('Monday', 'this week'): no speaker. 'the 46-year-old' is a
+    person, though the recogniser takes it for a date."""
+    return tok.ent_type_ in TIME_ENTS and tok.lower_ not in ("old", "olds")
+
+
 def _name_before(tok: Token) -> Token | None:
     """The nearest person (or organisation) named before ``tok`` in its sentence: the last word
     of the name ('As part of his plea, Marcel Lazar, 44,'); none when that name is the object
