@@ -284,6 +284,10 @@ CASES: list[tuple[str, list[Q]]] = [
         "was set on purpose, and there was \u201cno evidence\" yet that it was linked to the strike.",
         [("it was too early to tell whether the blaze was set on purpose, and there was "
           "\u201cno evidence\"", "chief", "mixed")]),
+    (   # a one-word content is reported ...
+        "Ortiz has mentioned Pruitt since the Monday night debate.", [("Pruitt", "Ortiz", "indirect")]),
+    (   # ... but not under a negated cue: no words of anyone's are reported
+        "Ortiz has not mentioned Pruitt since the Monday night debate.", []),
 ]
 
 
@@ -654,6 +658,9 @@ CANDIDATE_CASES = [
         "The union stepped up its campaign against the county's new parking rules.", "campaign",
         {"the county's new parking rules"}, set()),
     ("Her support for the transit levy surprised the council.", "support", {"the transit levy"}, set()),
+    (   # a one-word object or prepositional object is a content too
+        "Ortiz despises Pruitt, and the county knows it.", "despises", {"Pruitt"}, set()),
+    ("The sheriff was accused of corruption.", "accused", {"corruption"}, set()),
 ]
 
 
@@ -668,6 +675,12 @@ CANDIDATE_SOURCES = [
     (   # an infinitive with no subject of its own, under a preposition
         "Her advisers are grappling with how to convince swing voters that she has deep ties to the "
         "middle class.", "convince", "she has deep ties to the middle class", "advisers", True),
+    (   # a passive's subject, said by its agent
+        "The registration issue was first reported by the Ledger on Monday.", "reported",
+        "The registration issue", "Ledger", False),
+    (   # ... and the noun a passive participle with an agent qualifies
+        "Spending fell below the levels desired by the governor.", "desired", "the levels",
+        "governor", False),
     (   # a cue's own subject is not borrowed
         "The mayor made the suggestion that the county would pay for the bridge.", "made",
         "the suggestion that the county would pay for the bridge", "mayor", False),

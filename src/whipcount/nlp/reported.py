@@ -300,7 +300,7 @@ def _trim(toks: list[Token]) -> list[Token]:
 def _make(cue: Token, comp: Token | None, dep: str, toks: list[Token], source: Token | None,
           front: bool = False) -> Candidate | None:
     toks = _trim(cut_trailing_aside(toks))
-    if len(toks) < 2:
+    if not toks or len(toks) < 2 and not _one_word_content(dep, toks[0]):
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     borrowed = False
@@ -311,6 +311,16 @@ def _make(cue: Token, comp: Token | None, dep: str, toks: list[Token], source: T
         borrowed = source is not None
     return Candidate(cue=cue, comp=comp, dep=dep, start=start, end=end, n_tokens=len(toks),
                      source=source, front=front, borrowed=borrowed)
+
+
+# a one-word object can be all that is reported ('largely eschewed [politics]', 'despise
+# [Trump]', 'allegations of [corruption]'); a clause or an infinitive of one word cannot
+_CLAUSAL = frozenset({"ccomp", "xcomp", "parataxis", "as_frame", "n_acl", "n_ccomp", "n_be",
+                      "a_ccomp", "a_xcomp"})
+
+
+def _one_word_content(dep: str, tok: Token) -> bool:
+    return dep not in _CLAUSAL and tok.pos_ in ("NOUN", "PROPN", "PRON") and tok.is_alpha
 
 
 def borrowed_source(cue: Token, steps: int = 4) -> Token | None:
@@ -430,6 +440,11 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 c = _make(tok, ch, dep, toks, src, front)
                 if c is not None:
                     out.append(c)
+            passive = _passive_content(tok)
+            if passive is not None:
+                c = _make(tok, passive[0], passive[1], passive[2], src, front=True)
+                if c is not None:
+                    out.append(c)
         elif pos == "ADJ":
             if tok.dep_ != "acomp" or skipped(tok):
                 continue
@@ -469,6 +484,21 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
     return out
 
 
+def _passive_content(verb: Token) -> tuple[Token, str, list[Token]] | None:
+    """What a passive verb with an agent says something about: its subject ('[The story] was
+    first reported by the Post') or the noun it qualifies ('[the levels] desired by NATO'),
+    as (head, dep label, words); None for any other verb."""
+    if not any(c.dep_ == "agent" for c in verb.children):
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i), None)
+    if subj is not None:
+        return subj, "nsubjpass", list(subj.subtree)
+    head = verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and head.pos_ in ("NOUN", "PROPN") and head.i < verb.i:
+        return head, "acl_agent", [t for t in head.subtree if t.i < verb.left_edge.i]
+    return None
+
+
 def _copula_clause(noun: Token) -> Token | None:
     """The clause a noun subject of 'be' is equated with, 'Mr. Obama's bet is [that ...]',
     'the worry is [voters stay home]' (its head, or None)."""
@@ -479,7 +509,7 @@ def _copula_clause(noun: Token) -> Token | None:
 
 
 def _bucket(n: int) -> str:
-    for b in (2, 4, 7, 12, 20, 35):
+    for b in (1, 2, 4, 7, 12, 20, 35):
         if n <= b:
             return str(b)
     return "more"
