@@ -284,6 +284,8 @@ CASES: list[tuple[str, list[Q]]] = [
         "was set on purpose, and there was \u201cno evidence\" yet that it was linked to the strike.",
         [("it was too early to tell whether the blaze was set on purpose, and there was "
           "\u201cno evidence\"", "chief", "mixed")]),
+    (   # a cue verb's object and infinitive are one content
+        "Ortiz urged voters to reject the levy in March.", [("voters to reject the levy in March", "Ortiz", "indirect")]),
     (   # a one-word content is reported ...
         "Ortiz has mentioned Pruitt since the Monday night debate.", [("Pruitt", "Ortiz", "indirect")]),
     (   # ... but not under a negated cue: no words of anyone's are reported
@@ -661,6 +663,10 @@ CANDIDATE_CASES = [
     (   # a one-word object or prepositional object is a content too
         "Ortiz despises Pruitt, and the county knows it.", "despises", {"Pruitt"}, set()),
     ("The sheriff was accused of corruption.", "accused", {"corruption"}, set()),
+    (   # an object right before an infinitive is offered with it, next to the infinitive alone
+        "Ortiz called on Pruitt to resign from the council.", "called",
+        {"Pruitt to resign from the council", "to resign from the council"}, set()),
+    ("The mayor pressured them to stop the count.", "pressured", {"them to stop the count"}, set()),
 ]
 
 

@@ -22,7 +22,7 @@ from .quote_common import QuoteCand as _Cand
 from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject
 from .quote_common import is_cue as _is_cue, trim_span as _trim_span
 from .reported import (Candidate, candidates, cut_before, features, framed_clause, load_model,
-                       with_coordinated_verbs, with_second_complement)
+                       object_with_infinitive, with_coordinated_verbs, with_second_complement)
 
 LOGGER = logging.getLogger(__name__)
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
@@ -177,8 +177,12 @@ def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
         if comp.i < tok.i:
             toks = [t for t in toks if t.i < min(tok.i, src.left_edge.i)]
         else:
-            more = with_coordinated_verbs if comp.dep_ == "xcomp" else with_second_complement
-            toks = _before_own_cue(more(tok, comp, toks), lex)
+            joined = object_with_infinitive(tok, comp) if comp.dep_ == "xcomp" else None
+            if joined is not None:  # 'urged [voters to reject the levy]'
+                toks = _before_own_cue(joined[1], lex)
+            else:
+                more = with_coordinated_verbs if comp.dep_ == "xcomp" else with_second_complement
+                toks = _before_own_cue(more(tok, comp, toks), lex)
         span = _trim_span(d, toks)
     if span is None:
         return None

@@ -203,6 +203,29 @@ def with_coordinated_verbs(cue: Token, comp: Token, toks: list[Token]) -> list[T
     return list(doc[toks[0].i:last.right_edge.i + 1])
 
 
+def object_with_infinitive(verb: Token, xcomp: Token) -> tuple[str, list[Token]] | None:
+    """'urged [voters to reject the levy]', 'called on [Pruitt to resign]': an object right
+    before the verb's infinitive is one content with it (PolNeAR train: the joined reading
+    matches where the infinitive alone does not 64 times, the other way round 17).
+
+    Returns the dep label and the words (the infinitive's coordinated verbs included), or None
+    when no object stands right before the infinitive.
+    """
+    rights = list(verb.rights)
+    k = next((k for k, c in enumerate(rights) if c.i == xcomp.i), 0)
+    if k == 0 or xcomp.i < verb.i:
+        return None
+    holder = rights[k - 1]
+    if holder.dep_ == "dobj":
+        lo, dep = holder.left_edge.i, "dobj_xcomp"
+    elif holder.dep_ == "prep" and any(g.dep_ == "pobj" for g in holder.children):
+        lo, dep = holder.i + 1, f"prep_{holder.lower_}_xcomp"
+    else:
+        return None
+    toks = with_coordinated_verbs(verb, xcomp, list(xcomp.subtree))
+    return (dep, list(verb.doc[lo:toks[-1].i + 1])) if toks else None
+
+
 def cut_before(toks: list[Token], k: int) -> list[Token]:
     """``toks[:k]`` without the conjunction and punctuation that led on to ``toks[k]``."""
     while k > 0 and (toks[k - 1].dep_ == "cc" or toks[k - 1].is_punct):
@@ -440,6 +463,11 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 c = _make(tok, ch, dep, toks, src, front)
                 if c is not None:
                     out.append(c)
+                joined_x = object_with_infinitive(tok, ch) if dep == "xcomp" else None
+                if joined_x is not None:
+                    c = _make(tok, ch, joined_x[0], joined_x[1], src)
+                    if c is not None:
+                        out.append(c)
             passive = _passive_content(tok)
             if passive is not None:
                 c = _make(tok, passive[0], passive[1], passive[2], src, front=True)
