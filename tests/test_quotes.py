@@ -492,6 +492,23 @@ def _parsed(words: list[str], heads: list[int], deps: list[str], pos: list[str],
                lemmas=lemmas or [w.lower() for w in words])
 
 
+def test_framing_name_parsed_as_apposition() -> None:
+    """'To understand the real Ellen Marsh, Judge Tessa Grant said, one should visit the mill'
+    parsed with the framing name as an apposition of the clause's last name, the subject of
+    'said' (a parataxis): the name right before the cue is the source."""
+    from whipcount.nlp.reported import subject_of
+
+    words = ["To", "understand", "the", "real", "Ellen", "Marsh", ",", "Judge", "Tessa", "Grant", "said",
+             ",", "one", "should", "visit", "the", "mill", "."]
+    doc = _parsed(words, [1, 10, 5, 5, 5, 10, 5, 9, 9, 5, 14, 10, 14, 14, 14, 16, 14, 14],
+                  ["aux", "advcl", "det", "amod", "compound", "nsubj", "punct", "compound", "compound", "appos",
+                   "parataxis", "punct", "nsubj", "aux", "ROOT", "det", "dobj", "punct"],
+                  ["PART", "VERB", "DET", "ADJ", "PROPN", "PROPN", "PUNCT", "PROPN", "PROPN", "PROPN", "VERB",
+                   "PUNCT", "PRON", "AUX", "VERB", "DET", "NOUN", "PUNCT"])
+    subject = subject_of(doc[10])
+    assert subject is not None and subject.text == "Grant"
+
+
 def test_subject_lost_in_apposition() -> None:
     """'As part of his plea, Marcel Lazar, 44, said he ...' parsed with the name as an appositive
     of 'plea' and no subject on 'said': the last name before the comma is the source."""

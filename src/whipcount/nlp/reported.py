@@ -73,7 +73,7 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
     # may hang a word of the quote on the verb as a second subject
     subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
     if subjects:
-        return _past_dateline(min(subjects, key=lambda c: abs(c.i - tok.i)))
+        return _framing_apposition(tok, _past_dateline(min(subjects, key=lambda c: abs(c.i - tok.i))))
     for c in tok.children:
         if c.dep_ == "agent":
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -124,6 +124,18 @@ def subject_of(tok: Token, inverted: bool = True, depth: int = 0) -> Token | Non
     if nxt is not None and nxt.pos_ == "PROPN":
         return nxt
     return None
+
+
+def _framing_apposition(cue: Token, subj: Token) -> Token:
+    """'To understand the real Dred Scott, Chief Justice Roberts said, one should ...': the
+    parse makes the name that frames the clause an apposition of the clause's last noun; for a
+    cue set off by commas (parataxis), a name right before it is the speaker."""
+    if cue.dep_ != "parataxis":
+        return subj
+    for c in subj.rights:
+        if c.dep_ == "appos" and c.pos_ == "PROPN" and c.right_edge.i == cue.i - 1:
+            return c
+    return subj
 
 
 TIME_ENTS = frozenset({"DATE", "TIME"})
