@@ -22,7 +22,8 @@ from .quote_common import QuoteCand as _Cand
 from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject
 from .quote_common import is_cue as _is_cue, trim_span as _trim_span
 from .reported import (Candidate, candidates, cut_before, features, framed_clause, load_model,
-                       object_with_infinitive, with_coordinated_verbs, with_second_complement)
+                       object_with_infinitive, rival_features, with_coordinated_verbs,
+                       with_second_complement)
 
 LOGGER = logging.getLogger(__name__)
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
@@ -34,19 +35,27 @@ def reported_candidates(d: _Doc, lex: QuoteLexicon, used_cues: set[int], marked:
 
     Cues already used by a marked quote are left out, and so are contents that are mostly a
     direct quote (that quote is attributed already), and candidates ``keep`` turns down (their
-    features are not computed).
+    features are not computed). Each candidate's features include its rivals', the other
+    readings of the same cue (:func:`~whipcount.nlp.reported.rival_features`).
     """
     direct = sorted((c.start, c.end) for c in marked if c.kind == "direct" and c.parent is None)
     direct_starts = [a for a, _ in direct]
-    out: list[tuple[Candidate, list[str]]] = []
+    found: list[Candidate] = []
+    by_cue: dict[int, list[Candidate]] = {}
     for cand in candidates(d.doc, skip=lambda t: t.i in used_cues, speech=lex.speech):
         if cand.source is not None and d.in_top_region(cand.source.idx) is not None:
             continue
-        if _mostly_direct(direct, direct_starts, cand.start, cand.end):
+        if _mostly_direct(direct, direct_starts, cand.start, cand.end) or _announces(
+                d.text, direct_starts, cand.end):
             continue
+        found.append(cand)
+        by_cue.setdefault(cand.cue.i, []).append(cand)
+    out: list[tuple[Candidate, list[str]]] = []
+    for cand in found:
         if keep is not None and not keep(cand):
             continue
         feats = features(cand, lex.verbs, d.in_top_region(cand.cue.idx) is not None, d.text)
+        feats.extend(rival_features(cand, by_cue[cand.cue.i]))
         out.append((cand, feats))
     return out
 
@@ -221,6 +230,16 @@ def _according_to(d: _Doc, tok: Token) -> _Cand | None:
     if span is None:
         return None
     return _Cand(kind="indirect", start=span[0], end=span[1], cue=tok, source=src, confidence=0.7)
+
+
+def _announces(text: str, direct_starts: list[int], end: int) -> bool:
+    """'went so far as to predict [the worst]: "Twitter as we know it is over."': a content
+    that a colon and a direct quote follow stands for that quote, attributed already."""
+    rest = text[end:end + 6]
+    if not rest.lstrip().startswith(":"):
+        return False
+    k = bisect.bisect_left(direct_starts, end)
+    return k < len(direct_starts) and direct_starts[k] - end <= 6
 
 
 def _mostly_direct(direct: list[tuple[int, int]], direct_starts: list[int], start: int, end: int) -> bool:
