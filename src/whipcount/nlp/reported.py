@@ -3,11 +3,14 @@
 News attributes far more than ``X said that ...``: ``Clinton mentioned disparaging remarks``,
 ``Trump called for female contestants to ...``, ``She wants to triple ...``, ``a poll found ...``,
 ``her decision to meet ...``. :func:`candidates` proposes every (cue, content) pair the parse
-offers (a verb with a clausal complement, an infinitive, an object or a prepositional object;
-an adjective with a clause or a prepositional object, ``are afraid that ...``; a noun with a
-clausal complement or as the subject of ``is that ...``; ``CLAUSE, X said`` and ``as X noted``);
-:class:`ReportedModel` scores each with a logistic model over a few dozen sparse features
-(cue lemma, complement type, subject type, ...) whose weights are data
+offers (a verb with a clausal complement, an infinitive, an object or a prepositional object,
+one word or more, an object with the infinitive after it, ``urged voters to ...``; the subject
+of a passive with an agent, ``The story was first reported by ...``; an adjective with a clause
+or a prepositional object, ``are afraid that ...``; a noun with a clausal complement, a
+prepositional phrase or as the subject of ``is that ...``; ``CLAUSE, X said`` and ``as X
+noted``); :class:`ReportedModel` scores each with a logistic model over a few dozen sparse
+features (cue lemma, complement type, subject type, the cue's other readings, ...) whose
+weights are data
 (``data/reported_model.json``, trained on PolNeAR train by ``eval/train_quotes.py``).
 Inference is pure Python: a dictionary look-up per feature.
 
@@ -355,6 +358,7 @@ _CLAUSAL = frozenset({"ccomp", "xcomp", "parataxis", "as_frame", "n_acl", "n_cco
 
 
 def _one_word_content(dep: str, tok: Token) -> bool:
+    """Whether the one word ``tok`` can be the whole content of a ``dep`` candidate."""
     return dep not in _CLAUSAL and tok.pos_ in ("NOUN", "PROPN", "PRON") and tok.is_alpha
 
 
