@@ -22,7 +22,7 @@ from .quote_common import QuoteCand as _Cand
 from .quote_common import QuoteLexicon, continues_outer_cue, cue_subject
 from .quote_common import is_cue as _is_cue, trim_span as _trim_span
 from .reported import (Candidate, candidates, cut_before, features, framed_clause, load_model,
-                       object_with_infinitive, rival_features, with_coordinated_verbs,
+                       negated, object_with_infinitive, rival_features, with_coordinated_verbs,
                        with_second_complement)
 
 LOGGER = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
     A model candidate is scored only when the model allows its cue lemma and it has a source
     (:func:`_has_source`), and kept above the model's threshold, or above
     ``_UNLISTED_SOURCE_MIN`` when its source is a noun not known to speak (:func:`_agentive`),
-    and not at all when it is one word under a negated cue (:func:`_negated`);
+    and not at all when it is one word under a negated cue;
     where a rule and a model candidate overlap, the rule's reading wins.
     """
     rules = _rule_indirect_quotes(d, lex, used_cues, marked)
@@ -82,7 +82,10 @@ def indirect_quotes(d: _Doc, lex: QuoteLexicon, used_cues: set[int],
         p = model.probability(feats)
         if p >= model.threshold and (p >= _UNLISTED_SOURCE_MIN or cand.source is None
                                      or _agentive(cand.source, lex)) and (
-                cand.n_tokens > 1 or not _negated(cand.cue)):
+                cand.n_tokens > 1 or not negated(cand.cue)):
+            # 'they never mentioned [Lamont] by name': a one-word content of a negated cue
+            # reports no words of anyone's (PolNeAR annotators mark some; train
+            # cross-validated F1 is the same without them)
             scored.append(_Cand(kind="indirect", start=cand.start, end=cand.end, cue=cand.cue,
                                 source=output_source(cand, lex), confidence=round(p, 3)))
     scored.sort(key=lambda c: -c.confidence)
@@ -105,12 +108,6 @@ def output_source(cand: Candidate, lex: QuoteLexicon) -> Token | None:
 # called for ...') needs this probability; with none at all (or none above 0.4), PolNeAR train
 # cross-validated F1 is 0.001 higher and the example article gains two false quotes
 _UNLISTED_SOURCE_MIN = 0.5
-
-
-def _negated(cue: Token) -> bool:
-    """'they never mentioned [Lamont] by name': a one-word content of a negated cue reports no
-    words of anyone's (PolNeAR annotators mark some; train cross-validated F1 is the same)."""
-    return any(c.dep_ == "neg" for c in cue.children)
 
 
 def _agentive(tok: Token, lex: QuoteLexicon) -> bool:
@@ -186,12 +183,11 @@ def _reported_clause(d: _Doc, tok: Token, lex: QuoteLexicon) -> _Cand | None:
         if comp.i < tok.i:
             toks = [t for t in toks if t.i < min(tok.i, src.left_edge.i)]
         else:
-            joined = object_with_infinitive(tok, comp) if comp.dep_ == "xcomp" else None
-            if joined is not None:  # 'urged [voters to reject the levy]'
-                toks = _before_own_cue(joined[1], lex)
-            else:
-                more = with_coordinated_verbs if comp.dep_ == "xcomp" else with_second_complement
-                toks = _before_own_cue(more(tok, comp, toks), lex)
+            more = with_coordinated_verbs if comp.dep_ == "xcomp" else with_second_complement
+            toks = more(tok, comp, toks)
+            joined = object_with_infinitive(tok, comp, toks) if comp.dep_ == "xcomp" else None
+            # 'urged [voters to reject the levy]': the object and the infinitive
+            toks = _before_own_cue(toks if joined is None else joined[1], lex)
         span = _trim_span(d, toks)
     if span is None:
         return None

@@ -218,13 +218,13 @@ def with_coordinated_verbs(cue: Token, comp: Token, toks: list[Token]) -> list[T
     return list(doc[toks[0].i:last.right_edge.i + 1])
 
 
-def object_with_infinitive(verb: Token, xcomp: Token) -> tuple[str, list[Token]] | None:
+def object_with_infinitive(verb: Token, xcomp: Token, words: list[Token]) -> tuple[str, list[Token]] | None:
     """'urged [voters to reject the levy]', 'called on [Pruitt to resign]': an object right
     before the verb's infinitive is one content with it (PolNeAR train: the joined reading
     matches where the infinitive alone does not 64 times, the other way round 17).
 
-    Returns the dep label and the words (the infinitive's coordinated verbs included), or None
-    when no object stands right before the infinitive.
+    ``words`` are the infinitive's (:func:`with_coordinated_verbs`). Returns the dep label and
+    the words from the object on, or None when no object stands right before the infinitive.
     """
     rights = list(verb.rights)
     k = next((k for k, c in enumerate(rights) if c.i == xcomp.i), 0)
@@ -237,8 +237,12 @@ def object_with_infinitive(verb: Token, xcomp: Token) -> tuple[str, list[Token]]
         lo, dep = holder.i + 1, f"prep_{holder.lower_}_xcomp"
     else:
         return None
-    toks = with_coordinated_verbs(verb, xcomp, list(xcomp.subtree))
-    return (dep, list(verb.doc[lo:toks[-1].i + 1])) if toks else None
+    return (dep, list(verb.doc[lo:words[-1].i + 1])) if words else None
+
+
+def negated(cue: Token) -> bool:
+    """Whether the cue has a negation ('did not say', 'never mentioned')."""
+    return any(c.dep_ == "neg" for c in cue.children)
 
 
 def cut_before(toks: list[Token], k: int) -> list[Token]:
@@ -479,7 +483,7 @@ def candidates(doc: Doc, skip: Callable[[Token], bool] | None = None,
                 c = _make(tok, ch, dep, toks, src, front)
                 if c is not None:
                     out.append(c)
-                joined_x = object_with_infinitive(tok, ch) if dep == "xcomp" else None
+                joined_x = object_with_infinitive(tok, ch, toks) if dep == "xcomp" else None
                 if joined_x is not None:
                     c = _make(tok, ch, joined_x[0], joined_x[1], src)
                     if c is not None:
@@ -600,7 +604,7 @@ def features(c: Candidate, lexicon: dict[str, str], in_quote: bool = False,
             feats.append(f"LC:{lemma}|{comp.lemma_.lower()}")
     if c.source is not None and c.source.pos_ == "NOUN":
         feats.append(f"SL:{c.source.lemma_.lower()}")
-    if any(t.dep_ == "neg" for t in cue.children):
+    if negated(cue):
         feats.append("NEG")
     if any(t.dep_ == "auxpass" for t in cue.children):
         feats.append(f"PASS:{dep}")
