@@ -165,6 +165,12 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # a partial quote governed by the cue: the cue's complement is the (mixed) content
         "Councilman Rick Dunne called the budget \u201ca disgrace to this city.\u201d",
         [("the budget \u201ca disgrace to this city.\u201d", "Dunne", "mixed")]),
+    (   # a reported clause holding partial quotes stays mixed when the partial quote's own
+        # reading (cut before 'and urged') collapses into it
+        "Councilman Ortiz wrote late Sunday that the mayor was \u201creckless\u201d and \u201ca fraud\u201d "
+        "and urged residents to \u201cshow up\u201d at the hearing.",
+        [("the mayor was \u201creckless\u201d and \u201ca fraud\u201d and urged residents to \u201cshow up\u201d "
+          "at the hearing", "Ortiz", "mixed")]),
     (   # ... only the words called: a clause conjoined to the cue stays out
         "Mayor Ann Ruiz has called the levy \u201cunfair,\u201d and her staff has drafted a repeal.",
         [("the levy \u201cunfair,\u201d", "Ruiz", "mixed")]),
@@ -523,6 +529,29 @@ def test_framing_name_parsed_as_apposition() -> None:
                    "PUNCT", "PRON", "AUX", "VERB", "DET", "NOUN", "PUNCT"])
     subject = subject_of(doc[10])
     assert subject is not None and subject.text == "Grant"
+
+
+# 'Keyes wrote that Lutz was "a fraud" and urged voters to act', parsed with 'urged' a
+# conjunct of the reported clause: (index of the token the quote ends with, words kept)
+LATER_VERB_CASES = [
+    (8, "that Lutz was \u201c a fraud \u201d"),   # the quote ends before 'and urged': cut there
+    (13, "that Lutz was \u201c a fraud \u201d and urged voters to act"),  # it runs on: keep all
+]
+
+
+@pytest.mark.parametrize("last, kept", LATER_VERB_CASES)
+def test_partial_quote_clause_stops_before_a_later_verb(last: int, kept: str) -> None:
+    from whipcount.nlp.quotes import _without_later_verbs
+
+    words = ["Keyes", "wrote", "that", "Lutz", "was", "\u201c", "a", "fraud", "\u201d", "and", "urged",
+             "voters", "to", "act", "."]
+    doc = _parsed(words, [1, 1, 4, 4, 1, 7, 7, 4, 7, 4, 4, 10, 13, 10, 1],
+                  ["nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct", "det", "attr", "punct", "cc", "conj",
+                   "dobj", "aux", "xcomp", "punct"],
+                  ["PROPN", "VERB", "SCONJ", "PROPN", "AUX", "PUNCT", "DET", "NOUN", "PUNCT", "CCONJ", "VERB",
+                   "NOUN", "PART", "VERB", "PUNCT"])
+    end = doc[last].idx + len(doc[last])
+    assert " ".join(t.text for t in _without_later_verbs(doc[4], end)) == kept
 
 
 def test_subject_lost_in_apposition() -> None:

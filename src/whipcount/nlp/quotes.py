@@ -307,6 +307,18 @@ def _framed_between(d: _Doc, a: _Cand, gap: str, lex: QuoteLexicon) -> bool:
 _NOT_COMPLEMENT = frozenset({"conj", "cc", "parataxis", "advcl", "punct"})
 
 
+def _without_later_verbs(holder: Token, end: int) -> list[Token]:
+    """The holder's words without a coordinated verb after the quote ends and what follows it:
+    'that Machado was "a con" [and encouraged Americans to ...]' is a second clause."""
+    cut = next((c for c in holder.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+                and c.left_edge.idx >= end), None)
+    if cut is None:
+        return list(holder.subtree)
+    cc = [c.i for c in holder.children if c.dep_ == "cc" and end <= c.idx < cut.idx]
+    lim = min([cut.left_edge.i, *cc])
+    return [t for t in holder.subtree if t.i < lim]
+
+
 def _extend_partial(d: _Doc, cand: _Cand) -> None:
     """'called Trump a "pathological liar"': the reported part is the cue's words after it.
 
@@ -331,7 +343,7 @@ def _extend_partial(d: _Doc, cand: _Cand) -> None:
             continue
         if clause and c.dep_ in ("dobj", "dative") and not holds:
             continue  # 'told a town hall in Salem that waterboarding is "peanuts"': the audience
-        toks.extend(c.subtree)
+        toks.extend(_without_later_verbs(c, cand.end) if holds else c.subtree)
     sent = cue.sent  # Token.sent walks the sentence: look it up once, not once per token
     toks = [t for t in toks if sent.start <= t.i < sent.end]
     if not toks:
@@ -686,6 +698,8 @@ def _fold_partials(cands: list[_Cand], d_text: str) -> list[_Cand]:
         if c.kind in ("indirect", "mixed") and out:
             prev = next((p for p in reversed(out[-4:]) if p.kind in ("indirect", "mixed")), None)
             if prev is not None and min(prev.end, c.end) - max(prev.start, c.start) > 0.5 * (c.end - c.start):
+                if c.kind == "mixed" and prev.start <= c.start and c.end <= prev.end:
+                    prev.kind = "mixed"  # the clause it collapses into holds its quoted words
                 continue
         out.append(c)
     return out
