@@ -534,7 +534,9 @@ def test_framing_name_parsed_as_apposition() -> None:
 # 'Keyes wrote that Lutz was "a fraud" and urged voters to act', parsed with 'urged' a
 # conjunct of the reported clause: (index of the token the quote ends with, words kept)
 LATER_VERB_CASES = [
-    (8, "that Lutz was \u201c a fraud \u201d"),   # the quote ends before 'and urged': cut there
+    # the quote ends before 'and urged': cut there (the closing mark goes with the 'and';
+    # _extend_partial takes the punctuation after the words back)
+    (8, "that Lutz was \u201c a fraud"),
     (13, "that Lutz was \u201c a fraud \u201d and urged voters to act"),  # it runs on: keep all
 ]
 

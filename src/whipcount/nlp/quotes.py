@@ -48,7 +48,7 @@ from .quote_common import phrase_cue as _phrase_cue
 from .quote_common import trim_span as _trim_span
 from .quotemarks import MarkedRegion, scan_quotes
 from .titles import is_title as _is_title_word
-from .reported import TIME_ENTS, Candidate, is_time_word, leading_name, subject_of
+from .reported import TIME_ENTS, Candidate, cut_before, is_time_word, leading_name, subject_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -309,14 +309,15 @@ _NOT_COMPLEMENT = frozenset({"conj", "cc", "parataxis", "advcl", "punct"})
 
 def _without_later_verbs(holder: Token, end: int) -> list[Token]:
     """The holder's words without a coordinated verb after the quote ends and what follows it:
-    'that Machado was "a con" [and encouraged Americans to ...]' is a second clause."""
+    'that Machado was "a con" [and encouraged Americans to ...]' is a second clause. Like
+    :func:`cut_before`, this drops the punctuation before the cut, the closing mark too; the
+    caller takes back the punctuation that ends the phrase."""
+    toks = list(holder.subtree)
     cut = next((c for c in holder.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
                 and c.left_edge.idx >= end), None)
     if cut is None:
-        return list(holder.subtree)
-    cc = [c.i for c in holder.children if c.dep_ == "cc" and end <= c.idx < cut.idx]
-    lim = min([cut.left_edge.i, *cc])
-    return [t for t in holder.subtree if t.i < lim]
+        return toks
+    return cut_before(toks, next(k for k, t in enumerate(toks) if t.i >= cut.left_edge.i))
 
 
 def _extend_partial(d: _Doc, cand: _Cand) -> None:
