@@ -119,6 +119,19 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # a bare attribution between two halves: one quote, as PolNeAR marks it
         "\u201cWe won,\u201d Harlan said. \u201cThe count is final.\u201d",
         [("We won,\u201d Harlan said. \u201cThe count is final.", "Harlan", "direct")]),
+    (   # ... with a bare participle or a place after a comma, still one quote
+        "Mayor Ada Harlan spoke last. \u201cWe won,\u201d she said, smiling. \u201cThe count is final.\u201d",
+        [("We won,\u201d she said, smiling. \u201cThe count is final.", "Harlan", "direct")]),
+    (
+        "\u201cWe won,\u201d said the Rev. Ada Harlan, of Grace Baptist Church. \u201cThe count is final.\u201d",
+        [("We won,\u201d said the Rev. Ada Harlan, of Grace Baptist Church. \u201cThe count is final.",
+          "Harlan", "direct")]),
+    (   # ... but two quotes when the attribution gives the speaker a role
+        "\u201cWe won,\u201d said Ada Harlan, the county clerk. \u201cThe count is final.\u201d",
+        [("We won,", "Harlan", "direct"), ("The count is final.", "Harlan", "direct")]),
+    (   # ... or a second verb with words of its own
+        "\u201cWe won,\u201d Harlan said, then turned to the poll workers. \u201cThe count is final.\u201d",
+        [("We won,", "Harlan", "direct"), ("The count is final.", "Harlan", "direct")]),
     (   # ... but not when the first half holds someone else's words
         "\u201cPryor told me \u2018trust the count\u2019 twice,\u201d Harlan said. \u201cI did.\u201d",
         [("Pryor told me \u2018trust the count\u2019 twice,", "Harlan", "direct"),

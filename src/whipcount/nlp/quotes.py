@@ -262,7 +262,7 @@ def _same_quote(d: _Doc, a: _Cand, b: _Cand, lex: QuoteLexicon) -> bool:
     if a.source is not None and b.source is not None and a.source.i != b.source.i:
         return False
     body = _quote_body(d.text[b.start:b.end])
-    if _continued_after_attribution(d, a, b, gap):
+    if _continued_after_attribution(d, a, b, gap, lex):
         return True
     if _framed_between(d, a, gap, lex):
         return True
@@ -274,14 +274,17 @@ def _same_quote(d: _Doc, a: _Cand, b: _Cand, lex: QuoteLexicon) -> bool:
     return cue is not None and a.end <= cue.idx < b.start
 
 
-def _continued_after_attribution(d: _Doc, a: _Cand, b: _Cand, gap: str) -> bool:
+def _continued_after_attribution(d: _Doc, a: _Cand, b: _Cand, gap: str, lex: QuoteLexicon) -> bool:
     """'"A," Baker said. "B."': B, without a speaker of its own, goes on with A's attribution.
 
     PolNeAR takes both halves as one content. Not when the attribution carries more than the
-    speaker and cue (a comma: '," said Robert Proto, president of Local 35. "'), nor when A
-    holds a quote of someone else's: there the second part reads as a new statement.
+    speaker and cue (:func:`_attribution_carries_more`: '," said Robert Proto, president of Local
+    35. "'), nor when A holds a quote of someone else's: there the second part reads as a new
+    statement.
     """
-    if b.source is not None or a.source is None or a.cue is None or "," in gap:
+    if b.source is not None or a.source is None or a.cue is None:
+        return False
+    if "," in gap and _attribution_carries_more(d, a.cue, a.end + gap.index(","), a.end + len(gap), lex):
         return False
     at = d.text[a.start:a.end]
     if at.rstrip()[-1:] not in ",!?" or not a.end <= a.cue.idx < b.start:
@@ -289,6 +292,22 @@ def _continued_after_attribution(d: _Doc, a: _Cand, b: _Cand, gap: str) -> bool:
     if not gap.rstrip(" " + MARKS).endswith("."):
         return False
     return "\u2018" not in at and _SINGLE_QUOTED.search(at) is None
+
+
+def _attribution_carries_more(d: _Doc, cue: Token, lo: int, hi: int, lex: QuoteLexicon) -> bool:
+    """Whether the words of an attribution from ``lo`` (its first comma) to ``hi`` say more
+    than who said it: a role in apposition to the speaker ('," said Robert Proto, president of
+    Local 35. "'), or a verb besides the cue that speaks or has words of its own ('," she told
+    the crowd, then referred to ...', '," Trump said, adding a plug for himself. "'). A bare
+    participle ('," she said, clapping. "') or a place ('," said the Rev. Peter Wherry, of
+    Mayfield Baptist Church. "') is no more than the attribution."""
+    for t in d.tokens(lo, hi):
+        if t.i == cue.i:
+            continue
+        if t.dep_ == "appos" or t.pos_ in ("VERB", "AUX") and (
+                _is_cue(t, lex) or any(k.dep_ != "punct" for k in t.children)):
+            return True
+    return False
 
 
 def _framed_between(d: _Doc, a: _Cand, gap: str, lex: QuoteLexicon) -> bool:
