@@ -126,7 +126,12 @@ CASES: list[tuple[str, list[Q]]] = [
         "\u201cWe won,\u201d said the Rev. Ada Harlan, of Grace Baptist Church. \u201cThe count is final.\u201d",
         [("We won,\u201d said the Rev. Ada Harlan, of Grace Baptist Church. \u201cThe count is final.",
           "Harlan", "direct")]),
-    (   # ... but two quotes when the attribution gives the speaker a role
+    (   # ... or a role, when the first half is longer than the attribution
+        "\u201cThe county will not pay for a second bridge this year,\u201d said Ada Harlan, the county "
+        "clerk. \u201cThe count is final.\u201d",
+        [("The county will not pay for a second bridge this year,\u201d said Ada Harlan, the county "
+          "clerk. \u201cThe count is final.", "Harlan", "direct")]),
+    (   # ... but two quotes when the role outweighs the first half
         "\u201cWe won,\u201d said Ada Harlan, the county clerk. \u201cThe count is final.\u201d",
         [("We won,", "Harlan", "direct"), ("The count is final.", "Harlan", "direct")]),
     (   # ... or a second verb with words of its own

@@ -277,16 +277,19 @@ def _same_quote(d: _Doc, a: _Cand, b: _Cand, lex: QuoteLexicon) -> bool:
 def _continued_after_attribution(d: _Doc, a: _Cand, b: _Cand, gap: str, lex: QuoteLexicon) -> bool:
     """'"A," Baker said. "B."': B, without a speaker of its own, goes on with A's attribution.
 
-    PolNeAR takes both halves as one content. Not when the attribution carries more than the
-    speaker and cue (:func:`_attribution_carries_more`: '," said Robert Proto, president of Local
-    35. "'), nor when A holds a quote of someone else's: there the second part reads as a new
-    statement.
+    PolNeAR takes both halves as one content. Not when the attribution says more than the
+    speaker and cue (:func:`_attribution_adds`): a second verb, or a role longer than A itself
+    ('"I have a different stance than Joe on the war," said Robert Proto, President of
+    UNITE-HERE Local 35 in New Haven. "'), where the quote's text would be mostly attribution;
+    nor when A holds a quote of someone else's: there the second part reads as a new statement.
     """
     if b.source is not None or a.source is None or a.cue is None:
         return False
-    if "," in gap and _attribution_carries_more(d, a.cue, a.end + gap.index(","), a.end + len(gap), lex):
-        return False
     at = d.text[a.start:a.end]
+    if "," in gap:
+        more = _attribution_adds(d, a.cue, a.end + gap.index(","), a.end + len(gap), lex)
+        if more == "verb" or more == "role" and len(gap) > len(at):
+            return False
     if at.rstrip()[-1:] not in ",!?" or not a.end <= a.cue.idx < b.start:
         return False
     if not gap.rstrip(" " + MARKS).endswith("."):
@@ -294,20 +297,21 @@ def _continued_after_attribution(d: _Doc, a: _Cand, b: _Cand, gap: str, lex: Quo
     return "\u2018" not in at and _SINGLE_QUOTED.search(at) is None
 
 
-def _attribution_carries_more(d: _Doc, cue: Token, lo: int, hi: int, lex: QuoteLexicon) -> bool:
-    """Whether the words of an attribution from ``lo`` (its first comma) to ``hi`` say more
-    than who said it: a role in apposition to the speaker ('," said Robert Proto, president of
-    Local 35. "'), or a verb besides the cue that speaks or has words of its own ('," she told
-    the crowd, then referred to ...', '," Trump said, adding a plug for himself. "'). A bare
-    participle ('," she said, clapping. "') or a place ('," said the Rev. Peter Wherry, of
-    Mayfield Baptist Church. "') is no more than the attribution."""
+def _attribution_adds(d: _Doc, cue: Token, lo: int, hi: int, lex: QuoteLexicon) -> str | None:
+    """What the words of an attribution from ``lo`` (its first comma) to ``hi`` add to who said
+    it: "verb", a verb besides the cue that speaks or has words of its own ('," she told the
+    crowd, then referred to ...', '," Trump said, adding a plug for himself. "'); "role", a
+    role in apposition to the speaker ('," said Sara Fagen, a Republican strategist. "'); or
+    None: a bare participle ('," she said, clapping. "') or a place ('," said the Rev. Peter
+    Wherry, of Mayfield Baptist Church. "')."""
+    role = False
     for t in d.tokens(lo, hi):
         if t.i == cue.i:
             continue
-        if t.dep_ == "appos" or t.pos_ in ("VERB", "AUX") and (
-                _is_cue(t, lex) or any(k.dep_ != "punct" for k in t.children)):
-            return True
-    return False
+        if t.pos_ in ("VERB", "AUX") and (_is_cue(t, lex) or any(k.dep_ != "punct" for k in t.children)):
+            return "verb"
+        role = role or t.dep_ == "appos"
+    return "role" if role else None
 
 
 def _framed_between(d: _Doc, a: _Cand, gap: str, lex: QuoteLexicon) -> bool:
