@@ -144,6 +144,16 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # ... nor after a new sentence that ends the first half
         "\u201cWe won.\u201d Harlan smiled. \u201cThe count is final.\u201d",
         [("We won.", None, "direct"), ("The count is final.", None, "direct")]),
+    (   # a transcript quoted paragraph by paragraph, each opening with a speaker's label and
+        # none closing: one quote per turn, the label's speaker (a surname in capitals is the
+        # full name's)
+        "On Sunday, Gov. Mike Pence said his running mate was only joking.\n\nPartial transcript:\n\n"
+        "\"WALLACE: Will she be there tomorrow night?\n\n\"PENCE: She will not be attending the "
+        "debate tomorrow night.\n\n\"WALLACE: Why not?",
+        [("his running mate was only joking", "Pence", "indirect"),
+         ("Will she be there tomorrow night?", "WALLACE", "direct"),
+         ("She will not be attending the debate tomorrow night.", "Pence", "direct"),
+         ("Why not?", "WALLACE", "direct")]),
     (   # a verb outside the cue list right after an open-ended quote
         "\u201cJeb wants to be a tough guy tonight,\u201d Trump shot back.",
         [("Jeb wants to be a tough guy tonight,", "Trump", "direct")]),

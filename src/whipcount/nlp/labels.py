@@ -30,6 +30,9 @@ _NAME_POS = frozenset({"PROPN"})
 _SIGNATURE = re.compile(r"[^\S\n]*(?:\n[^\S\n]*){0,2}(?:--|[-\u2015\u2014\u2013])[^\S\n]*"
                         r"([A-Z][^\n,;:!?\"\u201c\u201d]{1,40}?)[^\S\n]*\.?[^\S\n]*(?:\n|$)")
 
+# a label at the start of a quoted paragraph: '"WALLACE: Let's start with ...'
+_TURN = re.compile(r"([A-Z][^\n:]{0,40}?):[^\S\n]+(?=\S)")
+
 _not_labels: frozenset[str] | None = None
 
 
@@ -103,3 +106,14 @@ def sign_quotes(d: DocIndex, cands: list[QuoteCand]) -> None:
         head = label_head(d.tokens(m.start(1), m.end(1)))
         if head is not None:
             c.source, c.inherit, c.confidence = head, False, 0.8
+
+
+def turn_label(d: DocIndex, start: int) -> tuple[Token, int] | None:
+    """The speaker's label that opens a quoted paragraph at ``start`` (a transcript's turn,
+    '"PENCE: Well, look, ...'): its name token and the offset where the turn's words begin;
+    None when the paragraph opens with no label."""
+    m = _TURN.match(d.text, start)
+    if m is None:
+        return None
+    head = label_head(d.tokens(m.start(1), m.end(1)))
+    return None if head is None else (head, m.end())

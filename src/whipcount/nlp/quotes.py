@@ -37,7 +37,7 @@ from ..models import Quote
 from .coref import Resolver
 from .extensions import get_facts, text_of
 from .indirect import indirect_quotes, reported_candidates
-from .labels import labelled_quotes, sign_quotes
+from .labels import labelled_quotes, sign_quotes, turn_label
 from .lexicon import word_set
 from .quote_common import MARKS, SENT_END, QuoteLexicon, cue_subject, load_quote_lexicon
 from .quote_common import DocIndex as _Doc
@@ -118,14 +118,16 @@ def find_quotes(doc: Doc, lex: QuoteLexicon | None = None) -> list[Quote]:
 
 # ---- quotes from marks ------------------------------------------------------------------
 
-def _chains(regions: list[MarkedRegion]) -> list[list[int]]:
-    """Top-level regions grouped into quotes (a multi-paragraph quote is one chain)."""
+def _chains(d: _Doc, regions: list[MarkedRegion]) -> list[list[int]]:
+    """Top-level regions grouped into quotes (a multi-paragraph quote is one chain). A
+    paragraph that opens with a speaker's label ('"PENCE: Well, ...') starts a quote of its
+    own: a transcript quoted paragraph by paragraph is one quote per turn."""
     chain_of: dict[int, list[int]] = {}
     chains: list[list[int]] = []
     for i, r in enumerate(regions):
         if r.depth:
             continue
-        if r.continues is not None and r.continues in chain_of:
+        if r.continues is not None and r.continues in chain_of and turn_label(d, r.start) is None:
             chain = chain_of[r.continues]
             chain.append(i)
         else:
@@ -139,7 +141,7 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
                    used_cues: set[int]) -> list[_Cand]:
     text = d.text
     cands: list[_Cand] = []
-    chains = _chains(regions)
+    chains = _chains(d, regions)
     last_direct: _Cand | None = None
     children: dict[int, list[int]] = {}
     for j, r in enumerate(regions):
@@ -177,7 +179,12 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
 
         cand = _Cand(kind=kind, start=first.start, end=last.end, region=chain[0])
         is_title = len(chain) == 1 and looks_like_title(content, lex)
-        if kind == "direct":
+        opens_para = not text[_para_start(text, first.open_mark):first.open_mark].strip()
+        turn = turn_label(d, first.start) if opens_para else None
+        if turn is not None:  # '"WALLACE: Let's start ...': a transcript's turn
+            kind = cand.kind = "direct"
+            (src, cand.start), cue = turn, None
+        elif kind == "direct":
             cue, src = _speaker_after(d, after, post_hi, content, lex, first.start)
             if cue is not None and src is not None:
                 _run_on_to_cue(d, cand, after, cue, src)
@@ -191,6 +198,7 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
                 cue, src = None, None
                 if last_direct is not None and len(pre_clause.split()) <= 3 and clause_lo == pre_lo:
                     pre_clause = ""
+        if kind == "direct":
             if src is not None:
                 cand.cue, cand.source, cand.confidence = cue, src, 0.9
                 if cue is not None:
