@@ -154,6 +154,9 @@ CASES: list[tuple[str, list[Q]]] = [
          ("Will she be there tomorrow night?", "WALLACE", "direct"),
          ("She will not be attending the debate tomorrow night.", "Pence", "direct"),
          ("Why not?", "WALLACE", "direct")]),
+    (   # a sentence in marks right after a speech verb is said whole, a chant too
+        "Protesters marching through the streets chanted \"What curfew?\" and kept going until 2 a.m.",
+        [("What curfew?", "Protesters", "direct")]),
     (   # a verb outside the cue list right after an open-ended quote
         "\u201cJeb wants to be a tough guy tonight,\u201d Trump shot back.",
         [("Jeb wants to be a tough guy tonight,", "Trump", "direct")]),

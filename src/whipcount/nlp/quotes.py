@@ -166,7 +166,8 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
         after = (last.close_mark + 1) if last.close_mark is not None else last.end
         post_hi = min(next_start, _para_end(text, after))
         content = text[first.start:last.end]
-        kind = _direct_or_partial(pre_clause, content, lex)
+        before = [t for t in d.tokens(clause_lo, first.open_mark) if not t.is_punct]
+        kind = _direct_or_partial(pre_clause, content, bool(before) and _says(before[-1], lex))
         if (kind == "partial" and prev_stop is not None and pre_clause.endswith(",")
                 and clause_lo == pre_lo and len(pre_clause.split()) <= 8
                 and cands and cands[-1].kind == "direct"):
@@ -405,8 +406,15 @@ def _quote_body(content: str) -> str:
     return content.lstrip(" .…[(-—–" + MARKS)
 
 
-def _direct_or_partial(pre_clause: str, content: str, lex: QuoteLexicon) -> str:
-    """Direct when the quote starts its sentence or follows a cue frame ("X said:")."""
+def _says(tok: Token, lex: QuoteLexicon) -> bool:
+    """A cue verb of the speech or commit class ('chanted', 'asked'): what follows it in marks
+    can be a whole utterance."""
+    return _is_cue(tok, lex) and lex.verbs.get(tok.lemma_.lower()) in ("speech", "commit")
+
+
+def _direct_or_partial(pre_clause: str, content: str, after_speech_verb: bool) -> str:
+    """Direct when the quote starts its sentence or follows a cue frame ("X said:"), or when it
+    opens like a sentence right after a speech verb ('Protesters chanted "What curfew?"')."""
     body = _quote_body(content)
     first = body[:1]
     starts_like_sentence = first.isupper() or first.isdigit()
@@ -418,10 +426,7 @@ def _direct_or_partial(pre_clause: str, content: str, lex: QuoteLexicon) -> str:
         words = pre_clause.rstrip(",").split()
         if len(words) <= 12:
             return "direct"
-    last = pre_clause.split()[-1].lower().strip(",") if pre_clause.split() else ""
-    if starts_like_sentence and last in ("said", "says", "added", "asked", "told", "wrote", "tweeted"):
-        return "direct"
-    return "partial"
+    return "direct" if first.isupper() and after_speech_verb else "partial"
 
 
 _subject = subject_of
