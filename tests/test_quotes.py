@@ -157,6 +157,11 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # a sentence in marks right after a speech verb is said whole, a chant too
         "Protesters marching through the streets chanted \"What curfew?\" and kept going until 2 a.m.",
         [("What curfew?", "Protesters", "direct")]),
+    (   # a document that 'reads' is the source of its words
+        "Forty parents signed a letter to the school board. \u201cOur children are thriving,\u201d the "
+        "letter reads. \u201cDo not take that away.\u201d",
+        [("Our children are thriving,\u201d the letter reads. \u201cDo not take that away.", "letter",
+          "direct")]),
     (   # a verb outside the cue list right after an open-ended quote
         "\u201cJeb wants to be a tough guy tonight,\u201d Trump shot back.",
         [("Jeb wants to be a tough guy tonight,", "Trump", "direct")]),
