@@ -157,6 +157,9 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # a sentence in marks right after a speech verb is said whole, a chant too
         "Protesters marching through the streets chanted \"What curfew?\" and kept going until 2 a.m.",
         [("What curfew?", "Protesters", "direct")]),
+    (   # words sung are quoted words
+        "The choir stood on the courthouse steps singing \"We Shall Not Be Moved.\"",
+        [("We Shall Not Be Moved.", "choir", "direct")]),
     (   # a document that 'reads' is the source of its words
         "Forty parents signed a letter to the school board. \u201cOur children are thriving,\u201d the "
         "letter reads. \u201cDo not take that away.\u201d",
