@@ -168,6 +168,10 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # a verb outside the cue list right after an open-ended quote
         "\u201cJeb wants to be a tough guy tonight,\u201d Trump shot back.",
         [("Jeb wants to be a tough guy tonight,", "Trump", "direct")]),
+    (   # ... or before the name, inverted
+        "The floor was loud. \u201cThis is fantastic!\u201d beamed Donald Hartley of Madison, who had "
+        "snuck in.",
+        [("This is fantastic!", "Hartley", "direct")]),
     (   # a colon frame whose verb is not a cue verb
         "The columnist David Auerbach went so far as to predict the worst: \u201cTwitter as we know it is over.\u201d",
         [("Twitter as we know it is over.", "Auerbach", "direct")]),

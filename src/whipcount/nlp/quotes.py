@@ -480,6 +480,11 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon, s
                         and src.i < tok.i
                         and d.in_top_region(src.idx) is None):
                     return tok, src
+                if k == 0:
+                    # '!" beamed Donald Hartley of Madison': the verb first, a name after it
+                    src = leading_name(toks[1:])
+                    if src is not None and src.pos_ == "PROPN" and d.in_top_region(src.idx) is None:
+                        return tok, src
                 break
     return None, None
 
