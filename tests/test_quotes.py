@@ -165,6 +165,13 @@ CASES: list[tuple[str, list[Q]]] = [
         "letter reads. \u201cDo not take that away.\u201d",
         [("Our children are thriving,\u201d the letter reads. \u201cDo not take that away.", "letter",
           "direct")]),
+    (   # a nickname in marks is part of the name, not a quote that ends the search for a cue
+        "The crowd rose. \u201cThis is our year!\u201d state Del. Marcia \u201cCia\u201d Price shouted "
+        "to the crowd.",
+        [("This is our year!", "Price", "direct")]),
+    (   # someone's relative is not that someone
+        "Rep. Bobby Scott spoke first. \u201cThis is our year!\u201d Scott\u2019s niece shouted.",
+        [("This is our year!", "niece", "direct")]),
     (   # a verb outside the cue list right after an open-ended quote
         "\u201cJeb wants to be a tough guy tonight,\u201d Trump shot back.",
         [("Jeb wants to be a tough guy tonight,", "Trump", "direct")]),

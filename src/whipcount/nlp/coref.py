@@ -274,6 +274,10 @@ class Resolver:
             if has_det:
                 return self._role(role, start)
             return None
+        if found is not None and head.pos_ == "NOUN" and any(
+                self.entity_at(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)) == found
+                for c in head.children if c.dep_ == "poss"):
+            return None  # 'Scott's niece' is not Scott
         if found is not None:
             return found
         if head.pos_ == "PROPN":

@@ -152,7 +152,11 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
         if not text[first.start:last.end].strip():
             continue
         prev_stop = regions[chains[n - 1][-1]] if n else None
-        next_start = regions[chains[n + 1][0]].open_mark if n + 1 < len(chains) else len(text)
+        if len(chain) == 1 and first.close_mark is not None and _nickname_at(text, first.open_mark):
+            continue  # 'Marcia “Cia” Price': part of a name, not a quote
+        later = (regions[c[0]].open_mark for c in chains[n + 1:]
+                 if not (len(c) == 1 and _nickname_at(text, regions[c[0]].open_mark)))
+        next_start = next(later, len(text))
         pre_lo = _para_start(text, first.open_mark)
         if prev_stop is not None:
             stop = prev_stop.close_mark if prev_stop.close_mark is not None else prev_stop.end
@@ -442,7 +446,7 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon, s
     text_after = d.text[lo:hi].lstrip()
     open_end = ends in ",?!-—–…" or text_after[:1] in (",", "—", "–", "-")
     for k, tok in enumerate(toks):
-        if tok.text in (".", "?", "!") or any(ch in tok.text for ch in "\u201c\""):
+        if tok.text in (".", "?", "!") or any(ch in tok.text for ch in "\u201c\"\u201d") and not _nickname_at(d.text, tok.idx):
             break
         found = _phrase_cue(toks, k, lex)
         if found is not None:
@@ -487,6 +491,18 @@ def _speaker_after(d: _Doc, lo: int, hi: int, content: str, lex: QuoteLexicon, s
                         return tok, src
                 break
     return None, None
+
+
+_NICKNAME = re.compile("(?<=[A-Za-z.] )([\"\u201c][A-Z][a-z'\u2019-]+[\"\u201d])(?= [A-Z])")
+
+
+def _nickname_at(text: str, i: int) -> bool:
+    """The mark at ``i`` opens or closes a nickname inside a name: 'Marcia “Cia” Price'."""
+    for m in _NICKNAME.finditer(text, max(0, i - 30), i + 30):
+        word = text[:m.start()].rstrip().rsplit(None, 1)[-1:]
+        if (m.start() == i or m.end() - 1 == i) and word and word[0][:1].isupper():
+            return True
+    return False
 
 
 def _run_on_to_cue(d: _Doc, cand: _Cand, after: int, cue: Token, src: Token) -> None:
