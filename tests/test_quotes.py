@@ -165,6 +165,11 @@ CASES: list[tuple[str, list[Q]]] = [
         "letter reads. \u201cDo not take that away.\u201d",
         [("Our children are thriving,\u201d the letter reads. \u201cDo not take that away.", "letter",
           "direct")]),
+    (   # a floating quote after a partial quote with its speaker is that speaker's too
+        "Help for veterans is \"not keeping up,\" says Dale Ortiz, who runs a shelter in Tulsa. "
+        "\"We turn people away every week.\"",
+        [("Help for veterans is \"not keeping up,\"", "Ortiz", "mixed"),
+         ("We turn people away every week.", "Ortiz", "direct")]),
     (   # a nickname in marks is part of the name, not a quote that ends the search for a cue
         "The crowd rose. \u201cThis is our year!\u201d state Del. Marcia \u201cCia\u201d Price shouted "
         "to the crowd.",

@@ -142,7 +142,8 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
     text = d.text
     cands: list[_Cand] = []
     chains = _chains(d, regions)
-    last_direct: _Cand | None = None
+    last_direct: _Cand | None = None  # the last direct quote, or partial one with a cue: a
+    # floating quote after it inherits its speaker
     children: dict[int, list[int]] = {}
     for j, r in enumerate(regions):
         if r.depth and r.parent is not None:
@@ -223,6 +224,7 @@ def _marked_quotes(d: _Doc, regions: list[MarkedRegion], lex: QuoteLexicon,
             if cue is not None:
                 cand.cue, cand.source, cand.confidence = cue, src, 0.75
                 _extend_partial(d, cand)
+                last_direct = cand  # '"not meeting the demand," says X. "We often ..."'
             else:
                 cand.keep_without_speaker = False
         cands.append(cand)
@@ -737,6 +739,8 @@ def _fold_partials(cands: list[_Cand], d_text: str) -> list[_Cand]:
             while k >= 0 and k >= last - 4:
                 h = indirect[k]
                 if h.start <= c.start and c.end <= h.end + 2:
+                    # 'is "not keeping up," says X': the clause takes the quote's closing mark
+                    h.end = max(h.end, _past_mark(d_text, c.end))
                     host = h
                     break
                 if h.start <= c.start < h.end and c.end - h.end < 400 and "\n" not in d_text[h.end:c.end]:
