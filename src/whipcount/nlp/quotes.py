@@ -562,6 +562,8 @@ def _speaker_before(d: _Doc, lo: int, hi: int, lex: QuoteLexicon):
                 src = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
             if (src is None or src.idx >= hi) and tok.tag_ == "VBG" and k and toks[k - 1].text == ",":
                 src = _clause_subject_before(toks[:k - 1])
+            if src is None and tok.i == tok.sent.start and tok.text[:1].isupper():
+                src = leading_name(toks[k + 1:])  # 'Continued Stone: "': the verb first
             if src is not None and src.idx < hi:
                 return tok, src
     if d.text[lo:hi].rstrip().endswith(":") and toks:
@@ -867,6 +869,9 @@ def _to_quotes(d: _Doc, cands: list[_Cand], resolver: Resolver) -> list[Quote]:
         speaker_span = None
         if c.source is not None:
             c.source, speaker_span = speaker_mention(c.source)
+            if c.cue is not None and speaker_span[0] <= c.cue.idx < speaker_span[1] and c.cue.i < c.source.i:
+                # 'Continued Stone:' parsed as one noun phrase: the mention starts after the cue
+                speaker_span = (d.doc[c.cue.i + 1].idx, speaker_span[1])
             ent = resolver.resolve(c.source, *speaker_span)
             if ent is not None:
                 speaker, speaker_id = resolver.name_of(ent), resolver.id_of(ent)
