@@ -214,6 +214,12 @@ def _according_to(d: _Doc, tok: Token) -> _Cand | None:
     phrase_hi = max(t.i for t in to.subtree) + 1
     before = list(d.doc[sent.start:phrase_lo])
     after = list(d.doc[phrase_hi:sent.end])
+    if phrase_lo - sent.start <= 1 and not [t for t in after if not t.is_punct]:
+        # 'According to ... host Rush Limbaugh, the move reeks of ...' with the clause parsed
+        # into the phrase: the phrase ends at its first comma
+        comma = next((t.i for t in d.doc[src.i:phrase_hi] if t.text == ","), None)
+        if comma is not None:
+            phrase_hi, after = comma, list(d.doc[comma + 1:sent.end])
     if phrase_lo - sent.start <= 1:
         toks = after
     elif not any(t.pos_ in ("VERB", "AUX") for t in before) and any(t.pos_ in ("VERB", "AUX") for t in after):
