@@ -288,9 +288,10 @@ CASES: list[tuple[str, list[Q]]] = [
     (   # according to
         "Turnout fell by a third in the city, according to Paula Brandt, the county clerk.",
         [("Turnout fell by a third in the city", "Brandt", "indirect")]),
-    (   # 'according to' opening the sentence, its clause parsed into the phrase
+    (   # 'according to' opening the sentence, its clause parsed into the phrase (and the
+        # paragraph break after it)
         "The campaign wrote to the network on Friday. According to conservative talk radio host Rush "
-        "Limbaugh, the move reeks of \u201cfear\u201d and desperation.",
+        "Limbaugh, the move reeks of \u201cfear\u201d and desperation.\n\nThe network has not replied.",
         [("the move reeks of \u201cfear\u201d and desperation", "Limbaugh", "mixed")]),
     (   # 'according to' interrupting its clause: the whole clause is the content
         "At the heart of the dispute, according to Paula Brandt, the county clerk, was a decision by the "

@@ -214,7 +214,7 @@ def _according_to(d: _Doc, tok: Token) -> _Cand | None:
     phrase_hi = max(t.i for t in to.subtree) + 1
     before = list(d.doc[sent.start:phrase_lo])
     after = list(d.doc[phrase_hi:sent.end])
-    if phrase_lo - sent.start <= 1 and not [t for t in after if not t.is_punct]:
+    if phrase_lo - sent.start <= 1 and all(t.is_punct or t.is_space for t in after):
         # 'According to ... host Rush Limbaugh, the move reeks of ...' with the clause parsed
         # into the phrase: the phrase ends at its first comma
         comma = next((t.i for t in d.doc[src.i:phrase_hi] if t.text == ","), None)
